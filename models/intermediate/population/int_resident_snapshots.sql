@@ -1,0 +1,66 @@
+{{ config(
+    materialized='table',
+    indexes=[{'columns': ['period_date']}, {'columns': ['person_key']}],
+) }}
+-- Person-period snapshots: one row per resident and snapshot date (month ends and 1 January),
+-- with the unit address, its tenure as of that date and the person's attributes on it.
+-- **Primary Key**: (period_date, person_key). Residents of leisure units (summer houses,
+-- allotment huts) are excluded (criteria.md §6); residents whose address could not be matched
+-- to DAR are kept with address_id null and tenure 'ukendt' so they never vanish from totals.
+with periods as (
+    select period_date, is_cohort_date from {{ ref('int_periods') }}
+),
+
+spells as (
+    select * from {{ ref('int_residence_spells') }}
+),
+
+persons as (
+    select * from {{ ref('stg_cpr__persons') }}
+),
+
+origin as (
+    select * from {{ ref('int_persons_origin_derived') }}
+),
+
+tenure as (
+    select * from {{ ref('int_address_tenure') }}
+),
+
+resident_days as (
+    select
+        periods.period_date,
+        periods.is_cohort_date,
+        spells.person_key,
+        spells.address_id
+    from spells
+    inner join periods
+        on
+            periods.period_date >= spells.valid_from
+            and (spells.valid_to is null or periods.period_date < spells.valid_to)
+)
+
+select
+    resident_days.period_date,
+    resident_days.person_key,
+    resident_days.address_id,
+    resident_days.is_cohort_date,
+    coalesce(tenure.tenure, 'ukendt') as tenure,
+    tenure.almen_subtype,
+    tenure.afdeling_id,
+    tenure.unit_id,
+    date_part('year', age(resident_days.period_date, persons.birth_date))::int as age_years,
+    persons.sex,
+    persons.is_address_protected,
+    origin.origin_group,
+    origin.origin_country,
+    origin.is_non_western
+from resident_days
+inner join persons on resident_days.person_key = persons.person_key
+left join origin on resident_days.person_key = origin.person_key
+left join tenure
+    on
+        resident_days.address_id = tenure.address_id
+        and resident_days.period_date >= tenure.valid_from
+        and (tenure.valid_to is null or resident_days.period_date < tenure.valid_to)
+where not coalesce(tenure.is_leisure, false)
