@@ -1,8 +1,7 @@
 -- Snapshot dates: every month end between the period vars, plus every 1 January (the cohort
 -- date of the legal criteria: residents on 1 Jan Y). One row per date.
 with month_ends as (
-    select
-        (date_trunc('month', month_start) + interval '1 month - 1 day')::date as period_date
+    select (date_trunc('month', month_start) + interval '1 month - 1 day')::date as period_date
     from generate_series(
         date_trunc('month', date '{{ var("period_start_date") }}'),
         date_trunc('month', date '{{ var("period_end_date") }}'),

@@ -17,10 +17,10 @@ with addresses as (
         address_id,
         access_address_id,
         valid_from,
-        coalesce(valid_to, date '9999-12-31') as valid_to,
         x,
         y,
-        geom
+        geom,
+        coalesce(valid_to, date '9999-12-31') as valid_to
     from {{ ref('stg_dar__addresses') }}
     where geom is not null
 ),
@@ -45,7 +45,10 @@ member_candidates as (
     inner join addresses
         on
             members.address_id = addresses.address_id
-            or (members.address_id is null and members.access_address_id = addresses.access_address_id)
+            or (
+                members.address_id is null
+                and members.access_address_id = addresses.access_address_id
+            )
 ),
 
 polygon_candidates as (
@@ -62,9 +65,11 @@ polygon_candidates as (
 ),
 
 candidates as (
-    select * from member_candidates where valid_from < valid_to
+    select * from member_candidates
+    where valid_from < valid_to
     union all
-    select * from polygon_candidates where valid_from < valid_to
+    select * from polygon_candidates
+    where valid_from < valid_to
 ),
 
 boundaries as (
@@ -120,7 +125,8 @@ islands as (
     select
         winners.*,
         case
-            when lag(winners.segment_end) over w = winners.segment_start
+            when
+                lag(winners.segment_end) over w = winners.segment_start
                 and lag(winners.area_id) over w = winners.area_id
                 and lag(winners.assignment_method) over w = winners.assignment_method
                 then 0

@@ -61,6 +61,12 @@ area_counts as (
     )
 ),
 
+point_in_time_indicators as (
+    select indicators.indicator_id
+    from {{ ref('indicators') }} as indicators
+    where indicators.period_type = 'point_in_time'
+),
+
 point_in_time as (
     select
         area_counts.period_date,
@@ -83,11 +89,7 @@ point_in_time as (
         end::numeric as denominator,
         null::int as contributing_persons
     from area_counts
-    cross join (
-        select indicators.indicator_id
-        from {{ ref('indicators') }} as indicators
-        where indicators.period_type = 'point_in_time'
-    ) as indicator
+    cross join point_in_time_indicators as indicator
 ),
 
 yearly as (

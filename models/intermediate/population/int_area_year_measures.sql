@@ -34,14 +34,14 @@ with cohort as (
 ),
 
 has_convictions as (
-    select exists (select 1 from {{ ref('stg_convictions__convictions') }}) as has_data
+    select exists(select 1 from {{ ref('stg_convictions__convictions') }}) as has_data
 ),
 
 located as (
     select
+        cohort.*,
         areas.area_level,
-        areas.area_id,
-        cohort.*
+        areas.area_id
     from cohort
     inner join {{ ref('int_address_areas') }} as areas
         on
@@ -96,10 +96,10 @@ aggregated as (
     select
         area_level,
         area_id,
-        coalesce(tenure, 'all') as tenure,
         data_year,
         cohort_date,
         measure_id,
+        coalesce(tenure, 'all') as tenure,
         case
             when measure_id = 'households' then count(distinct address_id)
             else sum(numerator_value)
@@ -122,7 +122,7 @@ official_codes as (
         area_id,
         official_area_code
     from {{ ref('int_area_versions') }}
-    order by area_level, area_id, valid_from desc
+    order by area_level asc, area_id asc, valid_from desc
 )
 
 select
@@ -139,6 +139,8 @@ select
     aggregated.contributing_persons::int as contributing_persons
 from aggregated
 left join official_codes
-    on aggregated.area_level = official_codes.area_level and aggregated.area_id = official_codes.area_id
+    on
+        aggregated.area_level = official_codes.area_level
+        and aggregated.area_id = official_codes.area_id
 left join {{ ref('municipalities') }} as municipalities
     on municipalities.municipality_code = '{{ var("municipality_code") }}'

@@ -11,8 +11,8 @@ with cohort as (
     select
         person_key,
         period_date as cohort_date,
-        extract(year from period_date)::int - 1 as data_year,
-        age_years
+        age_years,
+        extract(year from period_date)::int - 1 as data_year
     from {{ ref('int_resident_snapshots') }}
     where is_cohort_date
 ),
@@ -65,7 +65,7 @@ education as (
         on
             cohort.person_key = records.person_key
             and records.as_of_date <= make_date(cohort.data_year, 9, 30)
-    order by cohort.person_key, cohort.data_year, records.as_of_date desc
+    order by cohort.person_key asc, cohort.data_year asc, records.as_of_date desc
 )
 
 select
@@ -73,14 +73,14 @@ select
     cohort.data_year,
     cohort.cohort_date,
     cohort.age_years,
+    education.highest_level,
+    education.completed_in_denmark,
+    income.gross_income_dkk,
     least(coalesce(benefit_fte.fte_raw, 0), 1.0) as k1_fte,
     coalesce(benefit_fte.n_unknown_code_periods, 0) as n_unknown_benefit_periods,
     convicted.person_key is not null as is_convicted,
-    education.highest_level,
-    education.completed_in_denmark,
     coalesce(education.is_in_education, false) as is_in_education,
     education.person_key is not null as has_education_record,
-    income.gross_income_dkk,
     coalesce(income.is_taxpayer, false) as is_taxpayer,
     coalesce(income.is_student, false) as is_student
 from cohort

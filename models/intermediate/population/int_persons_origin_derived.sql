@@ -17,10 +17,10 @@ with_parents as (
         persons.person_key,
         persons.birth_country,
         persons.citizenship,
-        coalesce(mothers.birth_country, persons.mother_birth_country) as mother_birth_country,
-        coalesce(fathers.birth_country, persons.father_birth_country) as father_birth_country,
         mothers.citizenship as mother_citizenship,
         fathers.citizenship as father_citizenship,
+        coalesce(mothers.birth_country, persons.mother_birth_country) as mother_birth_country,
+        coalesce(fathers.birth_country, persons.father_birth_country) as father_birth_country,
         mothers.person_key is not null as is_mother_in_extract,
         fathers.person_key is not null as is_father_in_extract
     from persons

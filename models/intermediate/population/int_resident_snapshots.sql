@@ -8,7 +8,10 @@
 -- allotment huts) are excluded (criteria.md §6); residents whose address could not be matched
 -- to DAR are kept with address_id null and tenure 'ukendt' so they never vanish from totals.
 with periods as (
-    select period_date, is_cohort_date from {{ ref('int_periods') }}
+    select
+        period_date,
+        is_cohort_date
+    from {{ ref('int_periods') }}
 ),
 
 spells as (
@@ -36,8 +39,8 @@ resident_days as (
     from spells
     inner join periods
         on
-            periods.period_date >= spells.valid_from
-            and (spells.valid_to is null or periods.period_date < spells.valid_to)
+            spells.valid_from <= periods.period_date
+            and (spells.valid_to is null or spells.valid_to > periods.period_date)
 )
 
 select
@@ -45,16 +48,16 @@ select
     resident_days.person_key,
     resident_days.address_id,
     resident_days.is_cohort_date,
-    coalesce(tenure.tenure, 'ukendt') as tenure,
     tenure.almen_subtype,
     tenure.afdeling_id,
     tenure.unit_id,
-    date_part('year', age(resident_days.period_date, persons.birth_date))::int as age_years,
     persons.sex,
     persons.is_address_protected,
     origin.origin_group,
     origin.origin_country,
-    origin.is_non_western
+    origin.is_non_western,
+    coalesce(tenure.tenure, 'ukendt') as tenure,
+    date_part('year', age(resident_days.period_date, persons.birth_date))::int as age_years
 from resident_days
 inner join persons on resident_days.person_key = persons.person_key
 left join origin on resident_days.person_key = origin.person_key

@@ -6,8 +6,8 @@ select
     moved_in,
     moved_out,
     previous_end,
-    previous_end >= coalesce(moved_out, date '9999-12-31') as is_fully_covered,
     _source_file,
-    _source_row
+    _source_row,
+    previous_end >= coalesce(moved_out, date '9999-12-31') as is_fully_covered
 from {{ ref('int_residences_address_matched') }}
 where previous_end > moved_in

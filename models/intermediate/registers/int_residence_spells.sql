@@ -46,6 +46,13 @@ select
     trimmed.kvhx,
     trimmed.match_method,
     trimmed.effective_from as valid_from,
+    trimmed.moved_in,
+    trimmed.moved_out,
+    trimmed.moved_in_from_municipality,
+    trimmed.moved_out_to_municipality,
+    trimmed._load_id,
+    trimmed._source_file,
+    trimmed._source_row,
     nullif(
         least(
             coalesce(trimmed.moved_out, date '9999-12-31'),
@@ -53,14 +60,7 @@ select
         ),
         date '9999-12-31'
     ) as valid_to,
-    trimmed.moved_in,
-    trimmed.moved_out,
-    trimmed.moved_in_from_municipality,
-    trimmed.moved_out_to_municipality,
-    coalesce(trimmed.was_overlapping, false) as was_overlapping,
-    trimmed._load_id,
-    trimmed._source_file,
-    trimmed._source_row
+    coalesce(trimmed.was_overlapping, false) as was_overlapping
 from trimmed
 inner join person_end on trimmed.person_key = person_end.person_key
 where

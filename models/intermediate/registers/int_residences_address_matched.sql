@@ -34,36 +34,36 @@ kvhx_matches as (
     inner join dar_kvhx on residences.kvhx = dar_kvhx.kvhx
     where residences.address_id is null
     order by
-        residences.person_key,
-        residences.moved_in,
-        residences.kvhx,
+        residences.person_key asc,
+        residences.moved_in asc,
+        residences.kvhx asc,
         is_valid_on_move_in desc,
         dar_kvhx.valid_from desc,
-        dar_kvhx.address_id
+        dar_kvhx.address_id asc
 )
 
 select
     residences.person_key,
+    residences.kvhx,
+    residences.moved_in,
+    residences.moved_out,
+    residences.moved_in_from_municipality,
+    residences.moved_out_to_municipality,
+    residences._load_id,
+    residences._source_file,
+    residences._source_row,
     max(coalesce(residences.moved_out, date '9999-12-31')) over (
         partition by residences.person_key
         order by residences.moved_in, residences._source_row
         rows between unbounded preceding and 1 preceding
     ) as previous_end,
     coalesce(dar_ids.address_id, kvhx_matches.address_id) as address_id,
-    residences.kvhx,
-    residences.moved_in,
-    residences.moved_out,
-    residences.moved_in_from_municipality,
-    residences.moved_out_to_municipality,
     case
         when dar_ids.address_id is not null then 'address_id'
         when kvhx_matches.is_valid_on_move_in then 'kvhx_bitemporal'
         when kvhx_matches.address_id is not null then 'kvhx_latest'
         else 'unmatched'
-    end as match_method,
-    residences._load_id,
-    residences._source_file,
-    residences._source_row
+    end as match_method
 from residences
 left join dar_ids on residences.address_id = dar_ids.address_id
 left join kvhx_matches

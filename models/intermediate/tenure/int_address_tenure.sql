@@ -56,8 +56,8 @@ segment_units as (
 select
     address_id,
     segment_start as valid_from,
-    nullif(segment_end, date '9999-12-31') as valid_to,
     n_units,
+    nullif(segment_end, date '9999-12-31') as valid_to,
     case when n_units = 1 then tenure else 'ukendt' end as tenure,
     case when n_units = 1 then almen_subtype end as almen_subtype,
     case when n_units = 1 then unit_id end as unit_id,

@@ -52,10 +52,12 @@ select
     end as almen_subtype,
     coalesce(matched.rule_id, 'no_rule') as tenure_rule_id,
     units.unit_usage_code in (
-        select usage.code from {{ ref('bbr_unit_usage') }} as usage where usage.is_dwelling
+        select usage.code from {{ ref('bbr_unit_usage') }} as usage
+        where usage.is_dwelling
     ) as is_dwelling,
     units.unit_usage_code in (
-        select usage.code from {{ ref('bbr_unit_usage') }} as usage where usage.is_leisure
+        select usage.code from {{ ref('bbr_unit_usage') }} as usage
+        where usage.is_leisure
     ) as is_leisure
 from units
 left join matched

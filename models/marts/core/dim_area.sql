@@ -4,14 +4,14 @@
 select
     area_level::text as area_level,
     area_id::text as area_id,
-    (area_level || ':' || area_id)::text as area_key,
     area_name::text as area_name,
     official_area_code::text as official_area_code,
     parent_area_id::text as parent_area_id,
     valid_from::date as valid_from,
     valid_to::date as valid_to,
+    geom::geometry (multipolygon, 25832) as geom,
+    (area_level || ':' || area_id)::text as area_key,
     (valid_to is null)::boolean as is_current,
     st_area(geom)::numeric as area_m2,
-    geom::geometry(multipolygon, 25832) as geom,
-    st_transform(geom, 4326)::geometry(multipolygon, 4326) as geom_wgs84
+    st_transform(geom, 4326)::geometry (multipolygon, 4326) as geom_wgs84
 from {{ ref('int_area_versions') }}

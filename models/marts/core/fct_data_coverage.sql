@@ -45,15 +45,15 @@ select
     residents.period_date::date as period_date,
     residents.residents::int as residents,
     residents.residents_address_matched::int as residents_address_matched,
+    residents.residents_tenure_unknown::int as residents_tenure_unknown,
+    education.residents_30_59::int as residents_30_59,
     (residents.residents_address_matched::numeric / nullif(residents.residents, 0))::numeric
         as address_match_share,
     coalesce(geocoded.residents_geocoded, 0)::int as residents_geocoded,
     (coalesce(geocoded.residents_geocoded, 0)::numeric / nullif(residents.residents, 0))::numeric
         as geocoded_share,
-    residents.residents_tenure_unknown::int as residents_tenure_unknown,
     (residents.residents_tenure_unknown::numeric / nullif(residents.residents, 0))::numeric
         as unknown_tenure_share,
-    education.residents_30_59::int as residents_30_59,
     (
         education.residents_30_59_without_education_record::numeric
         / nullif(education.residents_30_59, 0)
