@@ -7,6 +7,7 @@
 -- date (1 January t+1). share = numerator / denominator (for k4_income: the mean income).
 with snapshots as (
     select * from {{ ref('int_resident_snapshots') }}
+    where is_resident
 ),
 
 -- Pre-aggregate persons to their address first: the area join then runs on addresses.

@@ -2,11 +2,14 @@
     materialized='table',
     indexes=[{'columns': ['period_date']}, {'columns': ['person_key']}],
 ) }}
--- Person-period snapshots: one row per resident and snapshot date (month ends and 1 January),
--- with the unit address, its tenure as of that date and the person's attributes on it.
--- **Primary Key**: (period_date, person_key). Residents of leisure units (summer houses,
--- allotment huts) are excluded (criteria.md §6); residents whose address could not be matched
--- to DAR are kept with address_id null and tenure 'ukendt' so they never vanish from totals.
+-- Person-period snapshots: one row per person registered in the municipality on a snapshot
+-- date (month ends and 1 January), with the unit address, its tenure as of that date and the
+-- person's attributes on it. **Primary Key**: (period_date, person_key).
+-- `is_resident` (what every indicator counts) requires a DAR unit address with a BBR dwelling
+-- unit (use 110-190) valid on the date (criteria.md §2.0, §6). The others stay here with their
+-- `residence_status` so that the coverage mart reports them instead of letting them vanish:
+-- unmatched_address (no DAR match, e.g. CPR status 03 special road codes), no_dwelling_unit,
+-- leisure_unit (summer houses, allotment huts).
 with periods as (
     select
         period_date,
@@ -66,4 +69,3 @@ left join tenure
         resident_days.address_id = tenure.address_id
         and resident_days.period_date >= tenure.valid_from
         and (tenure.valid_to is null or resident_days.period_date < tenure.valid_to)
-where not coalesce(tenure.is_leisure, false)

@@ -1,17 +1,23 @@
 -- Data coverage per snapshot date: how much of the population the indicators actually see.
 -- **Primary Key**: period_date. Tests fail when a share crosses its configured minimum.
-with snapshots as (
+with registered as (
     select * from {{ ref('int_resident_snapshots') }}
+),
+
+snapshots as (
+    select * from registered where is_resident
 ),
 
 residents as (
     select
         period_date,
-        count(*) as residents,
-        count(*) filter (where address_id is not null) as residents_address_matched,
-        count(*) filter (where tenure = 'ukendt') as residents_tenure_unknown,
-        count(*) filter (where origin_group is null) as residents_origin_unknown
-    from snapshots
+        count(*) filter (where is_resident) as residents,
+        count(*) as persons_registered,
+        count(*) filter (where address_id is not null) as persons_address_matched,
+        count(*) filter (where residence_status = 'no_dwelling_unit') as persons_without_dwelling,
+        count(*) filter (where residence_status = 'leisure_unit') as persons_in_leisure_units,
+        count(*) filter (where is_resident and tenure = 'ukendt') as residents_tenure_unknown,
+    from registered
     group by period_date
 ),
 
