@@ -61,7 +61,6 @@ measured as (
         definitions.measure_id,
         case definitions.measure_id
             when 'residents' then 1
-            when 'households' then 1
             when 'nw' then located.is_non_western::int
             when 'k1' then located.k1_fte
             when 'k2' then located.is_convicted::int
@@ -100,14 +99,8 @@ aggregated as (
         cohort_date,
         measure_id,
         coalesce(tenure, 'all') as tenure,
-        case
-            when measure_id = 'households' then count(distinct address_id)
-            else sum(numerator_value)
-        end as numerator,
-        case
-            when measure_id = 'households' then count(distinct address_id)
-            else count(*)
-        end as denominator,
+        sum(numerator_value) as numerator,
+        count(*) as denominator,
         count(*) filter (where numerator_value > 0) as contributing_persons
     from measured
     group by grouping sets (

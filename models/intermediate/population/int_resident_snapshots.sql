@@ -59,8 +59,17 @@ select
     origin.origin_group,
     origin.origin_country,
     origin.is_non_western,
+    origin.is_menapt,
     coalesce(tenure.tenure, 'ukendt') as tenure,
-    date_part('year', age(resident_days.period_date, persons.birth_date))::int as age_years
+    date_part('year', age(resident_days.period_date, persons.birth_date))::int as age_years,
+    case
+        when resident_days.address_id is null then 'unmatched_address'
+        when tenure.address_id is null or not tenure.is_dwelling then 'no_dwelling_unit'
+        when tenure.is_leisure then 'leisure_unit'
+        else 'resident'
+    end as residence_status,
+    resident_days.address_id is not null
+    and coalesce(tenure.is_dwelling and not tenure.is_leisure, false) as is_resident
 from resident_days
 inner join persons on resident_days.person_key = persons.person_key
 left join origin on resident_days.person_key = origin.person_key
