@@ -71,16 +71,17 @@ point_in_time as (
         unpivoted.denominator,
         null::int as contributing_persons
     from area_counts
-    cross join lateral (
-        values
-        ('residents', area_counts.residents, area_counts.residents),
-        ('households', area_counts.households, area_counts.households),
-        ('pop_0_17', area_counts.pop_0_17, area_counts.residents),
-        ('pop_18_64', area_counts.pop_18_64, area_counts.residents),
-        ('pop_65_plus', area_counts.pop_65_plus, area_counts.residents),
-        ('origin_nw', area_counts.origin_nw, area_counts.residents),
-        ('origin_menapt', area_counts.origin_menapt, area_counts.residents)
-    ) as unpivoted (indicator_id, numerator, denominator)
+    cross join
+        lateral (
+            values
+            ('residents', area_counts.residents, area_counts.residents),
+            ('households', area_counts.households, area_counts.households),
+            ('pop_0_17', area_counts.pop_0_17, area_counts.residents),
+            ('pop_18_64', area_counts.pop_18_64, area_counts.residents),
+            ('pop_65_plus', area_counts.pop_65_plus, area_counts.residents),
+            ('origin_nw', area_counts.origin_nw, area_counts.residents),
+            ('origin_menapt', area_counts.origin_menapt, area_counts.residents)
+        ) as unpivoted (indicator_id, numerator, denominator)
     inner join {{ ref('indicators') }} as indicators
         on unpivoted.indicator_id = indicators.indicator_id
 ),
