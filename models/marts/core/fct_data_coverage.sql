@@ -5,7 +5,8 @@ with registered as (
 ),
 
 snapshots as (
-    select * from registered where is_resident
+    select * from registered
+    where is_resident
 ),
 
 residents as (
