@@ -28,7 +28,7 @@ SCALES: dict[str, dict] = {
             "offentlig": 40,
             "ejerlejl": 40,
             "house": 147,
-        },  # fmt: skip
+        },
     },
     "municipality": {
         "side": 32,
@@ -39,7 +39,7 @@ SCALES: dict[str, dict] = {
             "offentlig": 550,
             "ejerlejl": 2900,
             "house": 9300,
-        },  # fmt: skip
+        },
     },
 }
 
@@ -121,15 +121,18 @@ def generate(
         disc,
     )
     counts["truth/protected.csv"] = _write_csv(
-        truth_dir / "protected.csv", ["period", "area_level", "area_id", "protected_residents"],
+        truth_dir / "protected.csv",
+        ["period", "area_level", "area_id", "protected_residents"],
         prot,
-    )  # fmt: skip
-    (truth_dir / "scenarios.md").write_text(scenarios_md(geo, cols, crit, flows, disc, prot),
-                                            encoding="utf-8")  # fmt: skip
+    )
+    (truth_dir / "scenarios.md").write_text(
+        scenarios_md(geo, cols, crit, flows, disc, prot), encoding="utf-8"
+    )
     if messy:
         from .messy import make_messy
 
-        make_messy(inbox, r_messy)
+        for k, v in make_messy(inbox, r_messy).items():
+            counts[f"messy/{k}"] = v
     elapsed = time.time() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     summary = _manifest(out_dir, seed, scale, messy, counts)
@@ -160,8 +163,13 @@ def _manifest(out_dir: Path, seed: int, scale: str, messy: bool, counts: dict) -
     (out_dir / "truth" / "manifest.json").write_text(
         json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
-    return {"out_dir": str(out_dir), "seed": seed, "scale": scale, "messy": messy,
-            "row_counts": rows}  # fmt: skip
+    return {
+        "out_dir": str(out_dir),
+        "seed": seed,
+        "scale": scale,
+        "messy": messy,
+        "row_counts": rows,
+    }
 
 
 def _add_special_persons(sim: Sim, rng: np.random.Generator) -> None:
@@ -191,16 +199,26 @@ def _rec_raw(sim: Sim, pid: int, dw: int, adr: int, st: int, en: int) -> None:
     p.r_to.append("")
 
 
-def write_all(out_dir: Path, geo, sim: Sim, plan, arr, rng: np.random.Generator,
-              seeds_dir: Path | None, cpr_counters: dict | None = None,
-              append: bool = False, official: bool = True) -> dict:  # fmt: skip
+def write_all(
+    out_dir: Path,
+    geo,
+    sim: Sim,
+    plan,
+    arr,
+    rng: np.random.Generator,
+    seeds_dir: Path | None,
+    cpr_counters: dict | None = None,
+    append: bool = False,
+    official: bool = True,
+) -> dict:
     """Write the inbox files (and the reference seeds); returns row counts."""
     inbox = out_dir / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
     counts: dict = {}
     p = sim.p
-    cprs = write.make_cprs(np.array(p.birth), np.array(p.sex),
-                           cpr_counters if cpr_counters is not None else {})  # fmt: skip
+    cprs = write.make_cprs(
+        np.array(p.birth), np.array(p.sex), cpr_counters if cpr_counters is not None else {}
+    )
     fr, to = write.realise_codes(sim, plan, rng)
     counts["_to_codes"] = to
 
@@ -214,12 +232,19 @@ def write_all(out_dir: Path, geo, sim: Sim, plan, arr, rng: np.random.Generator,
     res = []
     for i in range(len(p.r_pid)):
         adr = p.r_adr[i]
-        if adr >= 0:
-            key = kvhx(geo, adr)
-        else:
-            key = f"{geo.muni_code}9901{i % 50 + 1:03d}        "[:19]
-        res.append([cprs[p.r_pid[i]], key, C.iso(p.r_start[i]), write.d_or_empty(p.r_end[i]),
-                    fr[i], to[i], "false"])  # fmt: skip
+        # status-03 persons live on vejkode 9901 (not in DAR)
+        key = kvhx(geo, adr) if adr >= 0 else f"{geo.muni_code}9901{i % 50 + 1:03d} " + " " * 7
+        res.append(
+            [
+                cprs[p.r_pid[i]],
+                key,
+                C.iso(p.r_start[i]),
+                write.d_or_empty(p.r_end[i]),
+                fr[i],
+                to[i],
+                "false",
+            ]
+        )
     # chronological per person: sort by cpr then moved_in (stable, deterministic)
     res.sort(key=lambda r: (r[0], r[2]))
     sink("residences", res)
@@ -228,18 +253,25 @@ def write_all(out_dir: Path, geo, sim: Sim, plan, arr, rng: np.random.Generator,
     ben = sorted(plan.benefits, key=lambda b: (b[0], b[1], b[3], b[2]))
     sink("benefits", ([cprs[b[0]], C.iso(b[1]), C.iso(b[2]), b[3], b[4]] for b in ben))
     sink("education", write.education_rows(sim, plan, rng, cprs))
-    inc = ([cprs[pid], str(t), str(plan.income[(pid, t)]),
+    inc = (
+        [
+            cprs[pid],
+            str(t),
+            str(plan.income[(pid, t)]),
             "true" if plan.taxpayer[(pid, t)] else "false",
-            "true" if plan.student[(pid, t)] else "false"]
-           for pid, t in sorted(plan.income))  # fmt: skip
+            "true" if plan.student[(pid, t)] else "false",
+        ]
+        for pid, t in sorted(plan.income)
+    )
     sink("income", inc)
     conv = sorted(plan.convictions)
     sink("convictions", ([cprs[c[0]], C.iso(c[1]), c[2]] for c in conv))
     sink("flis", write.flis_rows(sim, plan, arr, rng, cprs))
     if official:
         sink("official_lists", write.official_rows())
-    mem = sorted((a, geo.adr_id[adr], C.iso(vf), write.d_or_empty(vt))
-                 for a, adr, vf, vt in geo.members)  # fmt: skip
+    mem = sorted(
+        (a, geo.adr_id[adr], C.iso(vf), write.d_or_empty(vt)) for a, adr, vf, vt in geo.members
+    )
     sink("area_members", mem)
     write.write_areas(geo, inbox / "areas.gpkg", append=append)
     if seeds_dir is not None:
@@ -274,9 +306,14 @@ def write_seeds(seeds: Path) -> None:
         ["code", "name", "region_code"],
         [[C.MUNICIPALITY_CODE, C.MUNICIPALITY_NAME, C.REGION_CODE]],
     )
-    _write_csv(seeds / "area_aliases.csv", ["list_name", "municipality", "area_id"],
-               [["Kærparken", C.MUNICIPALITY_NAME, C.AREA_K],
-                ["Kærparken m.fl.", C.MUNICIPALITY_NAME, C.AREA_K]])  # fmt: skip
+    _write_csv(
+        seeds / "area_aliases.csv",
+        ["list_name", "municipality", "area_id"],
+        [
+            ["Kærparken", C.MUNICIPALITY_NAME, C.AREA_K],
+            ["Kærparken m.fl.", C.MUNICIPALITY_NAME, C.AREA_K],
+        ],
+    )
 
 
 _ = BIG

@@ -17,10 +17,31 @@ from . import config as C
 BIG = 10**7  # "open" day number (far future)
 
 STREET_PREFIX = [
-    "Rose", "Birke", "Ege", "Skov", "Sø", "Mølle", "Kirke", "Æble", "Ådals", "Bøge", "Hør",
-    "Kløver", "Lærke", "Smede", "Stations", "Strand", "Vænge", "Fjord", "Græs", "Hyld", "Pile",
-    "Hassel", "Lind", "Ørne",
-]  # fmt: skip
+    "Rose",
+    "Birke",
+    "Ege",
+    "Skov",
+    "Sø",
+    "Mølle",
+    "Kirke",
+    "Æble",
+    "Ådals",
+    "Bøge",
+    "Hør",
+    "Kløver",
+    "Lærke",
+    "Smede",
+    "Stations",
+    "Strand",
+    "Vænge",
+    "Fjord",
+    "Græs",
+    "Hyld",
+    "Pile",
+    "Hassel",
+    "Lind",
+    "Ørne",
+]
 STREET_SUFFIX = ["vej", "gade", "allé", "parken", "vænget", "stien", "haven", "toften", "høj"]
 
 
@@ -267,14 +288,33 @@ def build_geo(
     q = side // 2
     hq = q // 2
     far = C.day(2010, 1, 1)
-    g.areas.append((g.aid(f"k_{muni_code}"), C.MUNICIPALITY_NAME if not prefix else
-                    f"Synthby {muni_code}", "kommune", "", "", far, BIG,
-                    _cell_box(g, 0, 0, side, side)))  # fmt: skip
+    g.areas.append(
+        (
+            g.aid(f"k_{muni_code}"),
+            C.MUNICIPALITY_NAME if not prefix else f"Synthby {muni_code}",
+            "kommune",
+            "",
+            "",
+            far,
+            BIG,
+            _cell_box(g, 0, 0, side, side),
+        )
+    )
     quads = [(0, 0), (q, 0), (0, q), (q, q)]
     for b, (qi, qj) in enumerate(quads):
         by = g.aid(f"by_{b + 1:02d}")
-        g.areas.append((by, f"Bydel {b + 1}", "bydel", "", g.aid(f"k_{muni_code}"), far, BIG,
-                        _cell_box(g, qi, qj, q, q)))  # fmt: skip
+        g.areas.append(
+            (
+                by,
+                f"Bydel {b + 1}",
+                "bydel",
+                "",
+                g.aid(f"k_{muni_code}"),
+                far,
+                BIG,
+                _cell_box(g, qi, qj, q, q),
+            )
+        )
         for h in range(2):
             sd = g.aid(f"sd_{2 * b + h + 1:02d}")
             box = _cell_box(g, qi + h * hq, qj, hq, q)
@@ -285,13 +325,34 @@ def build_geo(
                 new_mid = mid + C.CELL / 2
                 old = box
                 new = (x1, y1, new_mid, y2) if h == 0 else (new_mid, y1, x2, y2)
-                g.areas.append((sd, f"Skoledistrikt {2 * b + h + 1}", "skoledistrikt", "", by,
-                                far, C.BOUNDARY_CHANGE_DAY, old))  # fmt: skip
-                g.areas.append((sd, f"Skoledistrikt {2 * b + h + 1}", "skoledistrikt", "", by,
-                                C.BOUNDARY_CHANGE_DAY, BIG, new))  # fmt: skip
+                g.areas.append(
+                    (
+                        sd,
+                        f"Skoledistrikt {2 * b + h + 1}",
+                        "skoledistrikt",
+                        "",
+                        by,
+                        far,
+                        C.BOUNDARY_CHANGE_DAY,
+                        old,
+                    )
+                )
+                g.areas.append(
+                    (
+                        sd,
+                        f"Skoledistrikt {2 * b + h + 1}",
+                        "skoledistrikt",
+                        "",
+                        by,
+                        C.BOUNDARY_CHANGE_DAY,
+                        BIG,
+                        new,
+                    )
+                )
             else:
-                g.areas.append((sd, f"Skoledistrikt {2 * b + h + 1}", "skoledistrikt", "", by,
-                                far, BIG, box))  # fmt: skip
+                g.areas.append(
+                    (sd, f"Skoledistrikt {2 * b + h + 1}", "skoledistrikt", "", by, far, BIG, box)
+                )
     used: set[tuple[int, int]] = set()
     af_n = [0]
     bo_n = [7]
@@ -306,16 +367,46 @@ def build_geo(
     if planted:
         specs = [(C.AREA_U, 1, 1), (C.AREA_K, q + 1, 1), (C.AREA_F, 1, q + 1)]
         for bo, ci, cj in specs:
-            g.areas.append((bo, C.AREA_NAMES[bo], "boligomraade", C.OFFICIAL_CODES[bo],
-                            bydel_of(ci, cj), far, BIG, _cell_box(g, ci, cj, 2, 2)))  # fmt: skip
+            g.areas.append(
+                (
+                    bo,
+                    C.AREA_NAMES[bo],
+                    "boligomraade",
+                    C.OFFICIAL_CODES[bo],
+                    bydel_of(ci, cj),
+                    far,
+                    BIG,
+                    _cell_box(g, ci, cj, 2, 2),
+                )
+            )
             for k in range(4):
                 i, j = ci + k % 2, cj + k // 2
                 af = new_af()
                 used.add((i, j))
-                g.areas.append((af, f"{C.AREA_NAMES[bo]} afd. {k + 1}", "afdeling", "", bo,
-                                far, BIG, _cell_box(g, i, j)))  # fmt: skip
-                adrs = _add_block_estate(g, rng, _cell_box(g, i, j), "almen", 160, af, bo,
-                                         C.day(1972, 1, 1), 1972, C.day(1972, 1, 1))  # fmt: skip
+                g.areas.append(
+                    (
+                        af,
+                        f"{C.AREA_NAMES[bo]} afd. {k + 1}",
+                        "afdeling",
+                        "",
+                        bo,
+                        far,
+                        BIG,
+                        _cell_box(g, i, j),
+                    )
+                )
+                adrs = _add_block_estate(
+                    g,
+                    rng,
+                    _cell_box(g, i, j),
+                    "almen",
+                    160,
+                    af,
+                    bo,
+                    C.day(1972, 1, 1),
+                    1972,
+                    C.day(1972, 1, 1),
+                )
                 if bo == C.AREA_K:
                     for a in adrs:
                         g.members.append((bo, a, far, BIG))
@@ -329,8 +420,9 @@ def build_geo(
         x1, y1, _, _ = _cell_box(g, q + 1, 1)
         for a_ in range(2):
             box = (x1 + 40.0 + 120.0 * a_, y1 - 12.0, x1 + 80.0 + 120.0 * a_, y1 - 8.0)
-            adrs = _add_block_estate(g, rng, box, "almen", 8, kaf, C.AREA_K,
-                                     C.day(1972, 1, 1), 1972, C.day(1972, 1, 1))  # fmt: skip
+            adrs = _add_block_estate(
+                g, rng, box, "almen", 8, kaf, C.AREA_K, C.day(1972, 1, 1), 1972, C.day(1972, 1, 1)
+            )
             for a in adrs:
                 g.members.append((C.AREA_K, a, far, BIG))
                 g.members.append((kaf, a, far, BIG))
@@ -340,30 +432,73 @@ def build_geo(
                 g.dw_frozen[d] = True
         # receiving area R: one existing afdeling and one new-built in 2024
         ri, rj = q + 1, q + 1
-        g.areas.append((C.AREA_R, C.AREA_NAMES[C.AREA_R], "boligomraade", "", bydel_of(ri, rj),
-                        far, BIG, _cell_box(g, ri, rj, 2, 1)))  # fmt: skip
+        g.areas.append(
+            (
+                C.AREA_R,
+                C.AREA_NAMES[C.AREA_R],
+                "boligomraade",
+                "",
+                bydel_of(ri, rj),
+                far,
+                BIG,
+                _cell_box(g, ri, rj, 2, 1),
+            )
+        )
         af = new_af()
-        g.areas.append((af, "Rosenvaenget afd. 1", "afdeling", "", C.AREA_R, far, BIG,
-                        _cell_box(g, ri, rj)))  # fmt: skip
-        _add_block_estate(g, rng, _cell_box(g, ri, rj), "almen", 120, af, C.AREA_R,
-                          C.day(1968, 1, 1), 1968, C.day(1968, 1, 1))  # fmt: skip
+        g.areas.append(
+            (af, "Rosenvaenget afd. 1", "afdeling", "", C.AREA_R, far, BIG, _cell_box(g, ri, rj))
+        )
+        _add_block_estate(
+            g,
+            rng,
+            _cell_box(g, ri, rj),
+            "almen",
+            120,
+            af,
+            C.AREA_R,
+            C.day(1968, 1, 1),
+            1968,
+            C.day(1968, 1, 1),
+        )
         af = new_af()
         g.new_af = af
-        g.areas.append((af, "Rosenvaenget afd. 2", "afdeling", "", C.AREA_R, C.NEWBUILD_FROM,
-                        BIG, _cell_box(g, ri + 1, rj)))  # fmt: skip
-        _add_block_estate(g, rng, _cell_box(g, ri + 1, rj), "almen", 112, af, C.AREA_R,
-                          C.NEWBUILD_FROM, 2023, C.day(2023, 10, 1))  # fmt: skip
+        g.areas.append(
+            (
+                af,
+                "Rosenvaenget afd. 2",
+                "afdeling",
+                "",
+                C.AREA_R,
+                C.NEWBUILD_FROM,
+                BIG,
+                _cell_box(g, ri + 1, rj),
+            )
+        )
+        _add_block_estate(
+            g,
+            rng,
+            _cell_box(g, ri + 1, rj),
+            "almen",
+            112,
+            af,
+            C.AREA_R,
+            C.NEWBUILD_FROM,
+            2023,
+            C.day(2023, 10, 1),
+        )
         used.update({(ri, rj), (ri + 1, rj)})
         # tiny area S (disclosure): 16 units in a 100 m square
         si, sj = q + 1, q + 3
         x1, y1, _, _ = _cell_box(g, si, sj)
         sbox = (x1 + 50.0, y1 + 50.0, x1 + 150.0, y1 + 150.0)
-        g.areas.append((C.AREA_S, C.AREA_NAMES[C.AREA_S], "boligomraade", "",
-                        bydel_of(si, sj), far, BIG, sbox))  # fmt: skip
+        g.areas.append(
+            (C.AREA_S, C.AREA_NAMES[C.AREA_S], "boligomraade", "", bydel_of(si, sj), far, BIG, sbox)
+        )
         af = new_af()
         g.areas.append((af, "Smedegaarden", "afdeling", "", C.AREA_S, far, BIG, sbox))
-        _add_block_estate(g, rng, sbox, "almen", 16, af, C.AREA_S, C.day(1990, 1, 1), 1990,
-                          C.day(1990, 1, 1))  # fmt: skip
+        _add_block_estate(
+            g, rng, sbox, "almen", 16, af, C.AREA_S, C.day(1990, 1, 1), 1990, C.day(1990, 1, 1)
+        )
         used.add((si, sj))
     # edge addresses: exactly on the x = q line (by_01|by_02 and sd_02|sd_03 shared edge)
     ex = g.x0 + q * C.CELL
@@ -405,18 +540,31 @@ def build_geo(
             bo_n[0] += 1
             bo = g.aid(f"bo_{bo_n[0]:03d}")
             af = new_af()
-            g.areas.append((bo, f"Boligomraade {bo_n[0]}", "boligomraade", "", bydel_of(i, j),
-                            far, BIG, box))  # fmt: skip
-            g.areas.append((af, f"Boligomraade {bo_n[0]} afd. 1", "afdeling", "", bo, far, BIG,
-                            box))  # fmt: skip
-            _add_block_estate(g, rng, box, "almen", n, af, bo, C.day(1975, 1, 1), 1975,
-                              C.day(1975, 1, 1))  # fmt: skip
+            g.areas.append(
+                (bo, f"Boligomraade {bo_n[0]}", "boligomraade", "", bydel_of(i, j), far, BIG, box)
+            )
+            g.areas.append(
+                (af, f"Boligomraade {bo_n[0]} afd. 1", "afdeling", "", bo, far, BIG, box)
+            )
+            _add_block_estate(
+                g, rng, box, "almen", n, af, bo, C.day(1975, 1, 1), 1975, C.day(1975, 1, 1)
+            )
             if first_almen:
                 g.conversion_af = af
                 first_almen = False
         else:
-            _add_block_estate(g, rng, box, kind, n, "", "", C.day(1980, 1, 1), 1935 + (i * j) % 60,
-                              C.day(1980, 1, 1))  # fmt: skip
+            _add_block_estate(
+                g,
+                rng,
+                box,
+                kind,
+                n,
+                "",
+                "",
+                C.day(1980, 1, 1),
+                1935 + (i * j) % 60,
+                C.day(1980, 1, 1),
+            )
     # conversion: mark dwellings of the converted afdeling
     for d, af in enumerate(g.dw_af):
         if af == g.conversion_af:
@@ -441,8 +589,14 @@ def build_geo(
         g.adr_from.append(C.day(1990, 1, 1))
         g.adr_to.append(BIG)
         g.nodwelling_adr.append(len(g.adr_id) - 1)
-    _add_houses(g, rng, (x1, y1 + 150.0, x1 + 180.0, y1 + 240.0), 3, kind="leisure",
-                xs=[x1 + 20.0, x1 + 60.0, x1 + 100.0])  # fmt: skip
+    _add_houses(
+        g,
+        rng,
+        (x1, y1 + 150.0, x1 + 180.0, y1 + 240.0),
+        3,
+        kind="leisure",
+        xs=[x1 + 20.0, x1 + 60.0, x1 + 100.0],
+    )
     # streets: postcode by bydel of the first access address
     post = {}
     for a, s in enumerate(g.acc_street):

@@ -14,12 +14,18 @@ from fractions import Fraction
 import numpy as np
 
 from . import config as C
-from .geo import BIG, Geo
+from .geo import BIG
 from .sim import Sim
 
 MODE_UNDECIDED, MODE_DANISH, MODE_WESTERN, MODE_NW, MODE_ONE_NW = 0, 1, 2, 3, 4
-NW_PROB = {"almen": 0.22, "privat_udlejning": 0.10, "andel": 0.05, "ejer": 0.03,
-           "offentlig": 0.10, "ukendt": 0.10}  # fmt: skip
+NW_PROB = {
+    "almen": 0.22,
+    "privat_udlejning": 0.10,
+    "andel": 0.05,
+    "ejer": 0.03,
+    "offentlig": 0.10,
+    "ukendt": 0.10,
+}
 WESTERN_PROB = 0.06
 
 
@@ -196,8 +202,9 @@ def _draw_edu(rng: np.random.Generator, foreign: bool, basic: bool) -> int:
     cats = C.EDU_CATS
     if basic:
         if foreign:
-            c = rng.choice(["foreign_higher", "unknown", "foreign_basic", "dk_basic"],
-                           p=[0.35, 0.25, 0.2, 0.2])  # fmt: skip
+            c = rng.choice(
+                ["foreign_higher", "unknown", "foreign_basic", "dk_basic"], p=[0.35, 0.25, 0.2, 0.2]
+            )
         else:
             c = "dk_basic" if rng.random() < 0.93 else "no_record"
     else:
@@ -299,8 +306,9 @@ def _edu_greedy(
 # ---------------------------------------------------------------------------------------------
 
 
-def yearly(sim: Sim, plan: Plan, arr: dict[str, np.ndarray], rng: np.random.Generator,
-           planted: bool) -> None:  # fmt: skip
+def yearly(
+    sim: Sim, plan: Plan, arr: dict[str, np.ndarray], rng: np.random.Generator, planted: bool
+) -> None:
     """Benefits, convictions, income, taxpayer and student flags per person and year."""
     p = sim.p
     n = len(p.birth)
@@ -311,8 +319,15 @@ def yearly(sim: Sim, plan: Plan, arr: dict[str, np.ndarray], rng: np.random.Gene
     np.maximum.at(last, arr["pid"], arr["end"])
     group = np.array(p.group, dtype=np.int64)
     ten = np.array([p.g_first_tenure[g] for g in range(len(p.g_members))])[group]
-    k1p = np.vectorize(lambda t: {"almen": 0.22, "privat_udlejning": 0.13, "ukendt": 0.13,
-                                  "offentlig": 0.13, "andel": 0.07}.get(t, 0.04))(ten)  # fmt: skip
+    k1p = np.vectorize(
+        lambda t: {
+            "almen": 0.22,
+            "privat_udlejning": 0.13,
+            "ukendt": 0.13,
+            "offentlig": 0.13,
+            "andel": 0.07,
+        }.get(t, 0.04)
+    )(ten)
     k1p = np.where(plan.nw, k1p * 1.6, k1p)
     convp = np.where(ten == "almen", 0.014, 0.006)
     # planted cohorts: (pid, t) -> area
@@ -337,15 +352,17 @@ def yearly(sim: Sim, plan: Plan, arr: dict[str, np.ndarray], rng: np.random.Gene
         for pid, a in zip(present.tolist(), age.tolist(), strict=True):
             if (pid, t) in planted_pt:
                 continue
-            _background_year(plan, rng, pid, t, int(a), float(k1p[pid]), float(convp[pid]), d0,
-                             ndays)  # fmt: skip
+            _background_year(
+                plan, rng, pid, t, int(a), float(k1p[pid]), float(convp[pid]), d0, ndays
+            )
     if planted:
         _plant_years(sim, plan, rng, birth)
     # incomes for everyone else
+    ages_t = {t: ages_jan1(birth, t + 1) for t in C.ATTRIBUTE_YEARS}
     for (pid, t), stud in plan.student.items():
         if (pid, t) in plan.income:
             continue
-        a = int(ages_jan1(birth[pid : pid + 1], t + 1)[0])
+        a = int(ages_t[t][pid])
         base = 30_000 if a < 18 else 150_000 if a < 25 else 250_000 if a >= 65 else 400_000
         if stud:
             base = 110_000
@@ -364,8 +381,17 @@ def yearly(sim: Sim, plan: Plan, arr: dict[str, np.ndarray], rng: np.random.Gene
         plan.income[(pid, t)] = inc
 
 
-def _background_year(plan: Plan, rng: np.random.Generator, pid: int, t: int, age: int,
-                     k1p: float, convp: float, d0: int, ndays: int) -> None:  # fmt: skip
+def _background_year(
+    plan: Plan,
+    rng: np.random.Generator,
+    pid: int,
+    t: int,
+    age: int,
+    k1p: float,
+    convp: float,
+    d0: int,
+    ndays: int,
+) -> None:
     if 18 <= age <= 64 and rng.random() < k1p:
         code = str(rng.choice(C.COUNTING_CODES))
         if rng.random() < 0.5:
@@ -378,15 +404,19 @@ def _background_year(plan: Plan, rng: np.random.Generator, pid: int, t: int, age
     if 18 <= age <= 64 and rng.random() < 0.06:
         s = int(rng.integers(0, ndays - 30))
         code = str(rng.choice(["KY24", "KY28", "KY22", "KY25"]))
-        plan.benefits.append((pid, d0 + s, d0 + min(ndays - 1, s + int(rng.integers(14, 120))),
-                              code, ""))  # fmt: skip
+        plan.benefits.append(
+            (pid, d0 + s, d0 + min(ndays - 1, s + int(rng.integers(14, 120))), code, "")
+        )
     if plan.student.get((pid, t)) and age >= 18 and rng.random() < 0.8:
         plan.benefits.append((pid, d0, d0 + ndays - 1, "KY21", "1"))
     if 60 <= age <= 64 and rng.random() < 0.1:
         plan.benefits.append((pid, d0, d0 + ndays - 1, "KY27", "1"))
     if age >= 18 and rng.random() < convp:
-        law = str(rng.choice(["straffeloven", "vaabenloven", "lov_om_euforiserende_stoffer"],
-                             p=[0.8, 0.08, 0.12]))  # fmt: skip
+        law = str(
+            rng.choice(
+                ["straffeloven", "vaabenloven", "lov_om_euforiserende_stoffer"], p=[0.8, 0.08, 0.12]
+            )
+        )
         plan.convictions.append((pid, d0 + int(rng.integers(0, ndays)), law))
     if age >= 18 and rng.random() < 0.01:
         plan.convictions.append((pid, d0 + int(rng.integers(0, ndays)), "faerdselsloven"))
@@ -434,20 +464,28 @@ def _plant_years(sim: Sim, plan: Plan, rng: np.random.Generator, birth: np.ndarr
             order = coh2[rng.permutation(len(coh2))]
             for k, pid in enumerate(order.tolist()):
                 if k < x:
-                    law = str(rng.choice(["straffeloven", "vaabenloven",
-                                          "lov_om_euforiserende_stoffer"], p=[0.8, 0.08, 0.12]))  # fmt: skip
+                    law = str(
+                        rng.choice(
+                            ["straffeloven", "vaabenloven", "lov_om_euforiserende_stoffer"],
+                            p=[0.8, 0.08, 0.12],
+                        )
+                    )
                     plan.convictions.append((pid, d0 + int(rng.integers(0, ndays)), law))
                     if rng.random() < 0.1:  # a second decision the same year counts once
-                        plan.convictions.append((pid, d0 + int(rng.integers(0, ndays)),
-                                                 "straffeloven"))  # fmt: skip
+                        plan.convictions.append(
+                            (pid, d0 + int(rng.integers(0, ndays)), "straffeloven")
+                        )
                 elif rng.random() < 0.01:
-                    plan.convictions.append((pid, d0 + int(rng.integers(0, ndays)),
-                                             "faerdselsloven"))  # fmt: skip
+                    plan.convictions.append(
+                        (pid, d0 + int(rng.integers(0, ndays)), "faerdselsloven")
+                    )
             plan.k2[(area, t)] = (x, len(coh2))
             # K4: exact mean income of taxpayers 15-64 not in education
-            pop = [int(pid) for pid, a in zip(pids.tolist(), ages.tolist(), strict=True)
-                   if 15 <= a <= 64 and plan.taxpayer.get((pid, t)) and
-                   not plan.student.get((pid, t))]  # fmt: skip
+            pop = [
+                int(pid)
+                for pid, a in zip(pids.tolist(), ages.tolist(), strict=True)
+                if 15 <= a <= 64 and plan.taxpayer.get((pid, t)) and not plan.student.get((pid, t))
+            ]
             mean = Fraction(str(tg.k4[t])) * C.REGIONAL_MEAN_INCOME[t]
             if ("k4", t) in tg.exact and mean.denominator != 1:
                 raise AssertionError(f"k4 {area} {t} not exact")

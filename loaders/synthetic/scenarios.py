@@ -8,13 +8,14 @@ from .geo import Geo
 DEFINITIONS = """\
 ## Definitions the truth uses (the warehouse must use the same to reproduce it)
 
-- **Resident on day d**: CPR status 01 and a non-annulled residence interval
+- **Resident on day d**: CPR status 01 on d and a non-annulled residence interval
   `[moved_in, moved_out)` containing d (moving out ON d = not resident on d), whose `kvhx` matches
   a DAR unit address that has a BBR dwelling unit valid on d (`[valid_from, valid_to)`) with use
-  code 110-190 (510/540 leisure units are excluded). The generator closes the residence interval
-  on the day of death or emigration, so reading `status` as "current status" or "status as of d"
-  gives the same result. Status-03 persons (vejkode 9901, not in DAR) and persons registered at
-  addresses without a unit are never residents.
+  code 110-190 (510/540 leisure units are excluded). **Status on d**: `persons.status` holds the
+  current status from `status_date`; before that day a person with status 80 (emigrated) or 90
+  (dead) had status 01. The generator also closes the residence interval on the day of death or
+  emigration, so intervals and status agree. Status-03 persons (vejkode 9901, not in DAR) and
+  persons registered at addresses without a unit are never residents.
 - **Snapshots**: the last day of each month 2016-01-31 .. 2025-12-31, and 1 Jan 2016 .. 2025.
 - **Cohorts**: list year Y uses the residents of 1 Jan Y with completed ages on that date; a yearly
   quantity for calendar year t is measured on the residents of 1 Jan t+1.
@@ -59,8 +60,14 @@ DEFINITIONS = """\
 """
 
 
-def scenarios_md(geo: Geo, cols: list[str], crit: list[list[str]], flows: list[list[str]],
-                 disc: list[list[str]], prot: list[list[str]]) -> str:  # fmt: skip
+def scenarios_md(
+    geo: Geo,
+    cols: list[str],
+    crit: list[list[str]],
+    flows: list[list[str]],
+    disc: list[list[str]],
+    prot: list[list[str]],
+) -> str:
     ix = {c: i for i, c in enumerate(cols)}
 
     def val(area: str, y: int, regime: str, col: str) -> str:
@@ -139,8 +146,11 @@ def scenarios_md(geo: Geo, cols: list[str], crit: list[list[str]], flows: list[l
                 fb = val(area, y, "r2021f", "expected_categories")
                 cats = ";".join(c for c in [cats, fb] if c)
             cells = [val(area, y, reg, f"{c}_value")[:6] for c in ["nw", "k1", "k2", "k3", "k4"]]
-            lines.append(f"| {y} | {val(area, y, reg, 'residents')} | " + " | ".join(cells)
-                         + f" | {cats or '-'} |")  # fmt: skip
+            lines.append(
+                f"| {y} | {val(area, y, reg, 'residents')} | "
+                + " | ".join(cells)
+                + f" | {cats or '-'} |"
+            )
         lines.append("")
     # displacement numbers
     tot = {}

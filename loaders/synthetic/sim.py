@@ -266,8 +266,9 @@ class Sim:
             if rng.random() < occ:
                 gid = self.new_group(ten, start, "initial")
                 # moved in some years before the history starts
-                adult_min = max(self.p.birth[m] for m in self.p.g_members[gid]
-                                if self.p.role[m] == 0)  # fmt: skip
+                adult_min = max(
+                    self.p.birth[m] for m in self.p.g_members[gid] if self.p.role[m] == 0
+                )
                 earliest = max(adult_min + int(18 * YEAR), start - int(25 * YEAR))
                 moved = int(rng.integers(earliest, start)) if earliest < start else start - 1
                 self.p.g_arrival[gid] = moved

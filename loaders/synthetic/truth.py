@@ -80,6 +80,7 @@ def area_indicators(
     epochs = address_areas(g)
     adr_of_dw = np.array(g.dw_adr, dtype=np.int64)
     rows: list[tuple[str, str, str, str, str, str, str]] = []
+    tix = {t: k for k, t in enumerate(C.TENURES)}
     for on in snapshot_dates():
         m = resident_mask(sim, on, arr)
         dw = arr["dw"][m]
@@ -88,22 +89,26 @@ def area_indicators(
         per = C.iso(on)
         for level in LEVELS:
             ids = areas_on(epochs[level], on)[adr]
-            keep = ids != ""
-            a_ids, a_ten, a_adr = ids[keep], ten[keep], adr[keep]
             all_ids = sorted({r[0] for r in g.areas if r[2] == level and r[5] <= on < r[6]})
-            counts: dict[tuple[str, str], int] = {}
-            hh: dict[tuple[str, str], set[int]] = {}
-            for a, t, ad in zip(a_ids.tolist(), a_ten.tolist(), a_adr.tolist(), strict=True):
-                for tt in ("all", t):
-                    counts[(a, tt)] = counts.get((a, tt), 0) + 1
-                    hh.setdefault((a, tt), set()).add(ad)
-            for a in all_ids:
-                for tt in ["all", *C.TENURES]:
-                    if tt != "all" and (a, tt) not in counts:
+            pos = {a: k for k, a in enumerate(all_ids)}
+            keep = ids != ""
+            ai = np.array([pos[a] for a in ids[keep]], dtype=np.int64)
+            ti = np.array([tix[t] for t in ten[keep]], dtype=np.int64)
+            ad = adr[keep]
+            nt = len(C.TENURES) + 1
+            res = np.zeros((len(all_ids), nt), dtype=np.int64)
+            hh = np.zeros((len(all_ids), nt), dtype=np.int64)
+            for tcol, tvals in ((0, np.zeros_like(ti)), (1, ti + 1)):
+                key = ai * nt + (tvals if tcol else 0)
+                res += np.bincount(key, minlength=len(all_ids) * nt).reshape(-1, nt)
+                ukey = np.unique(key * (len(g.adr_id) + 1) + ad) // (len(g.adr_id) + 1)
+                hh += np.bincount(ukey, minlength=len(all_ids) * nt).reshape(-1, nt)
+            for k, a in enumerate(all_ids):
+                for j, tt in enumerate(["all", *C.TENURES]):
+                    if j > 0 and res[k, j] == 0:
                         continue
-                    rows.append((per, level, a, tt, "residents", str(counts.get((a, tt), 0)), ""))
-                    rows.append((per, level, a, tt, "households", str(len(hh.get((a, tt), ()))),
-                                 ""))  # fmt: skip
+                    rows.append((per, level, a, tt, "residents", str(res[k, j]), ""))
+                    rows.append((per, level, a, tt, "households", str(hh[k, j]), ""))
     if planted:
         rows.extend(planted_indicators(sim, plan))
     return rows
@@ -124,8 +129,9 @@ def planted_indicators(sim: Sim, plan: Plan) -> list[tuple[str, str, str, str, s
             coh = pids[(ages >= 30) & (ages <= 59)]
             e = plan.edu[coh]
             rows.append((*base, "k3_share", str(int(np.isin(e, list(b18)).sum())), str(len(coh))))
-            rows.append((*base, "k3_share_r2013", str(int(np.isin(e, list(b13)).sum())),
-                         str(len(coh))))  # fmt: skip
+            rows.append(
+                (*base, "k3_share_r2013", str(int(np.isin(e, list(b13)).sum())), str(len(coh)))
+            )
             t = y - 1
             if t in C.ATTRIBUTE_YEARS:
                 f, n = plan.k1[(area, t)]
@@ -195,8 +201,17 @@ def criteria_rows(sim: Sim, plan: Plan) -> tuple[list[str], list[list[str]]]:
     birth = np.array(sim.p.birth, dtype=np.int64)
     b13 = [C.EDU_CATS.index(c) for c in C.EDU_BASIC_R2013]
     b18 = [C.EDU_CATS.index(c) for c in C.EDU_BASIC_R2018]
-    cols = ["area_level", "area_id", "official_area_code", "list_year", "regime_id",
-            "is_regime_in_force", "source", "residents", "is_above_floor"]  # fmt: skip
+    cols = [
+        "area_level",
+        "area_id",
+        "official_area_code",
+        "list_year",
+        "regime_id",
+        "is_regime_in_force",
+        "source",
+        "residents",
+        "is_above_floor",
+    ]
     for c in ["nw", "k1", "k2", "k3", "k4"]:
         cols += [f"{c}_y1_num", f"{c}_y1_den"]
         if c in ("k1", "k2"):
@@ -256,31 +271,51 @@ def criteria_rows(sim: Sim, plan: Plan) -> tuple[list[str], list[list[str]]]:
         code = C.OFFICIAL_CODES.get(area, "")
         for y in C.OFFICIAL_LIST_YEARS:
             row = {c: "" for c in cols}
-            row.update(area_level="boligomraade", area_id=area, official_area_code=code,
-                       list_year=str(y), regime_id="r2013", is_regime_in_force="true",
-                       source="official")  # fmt: skip
+            row.update(
+                area_level="boligomraade",
+                area_id=area,
+                official_area_code=code,
+                list_year=str(y),
+                regime_id="r2013",
+                is_regime_in_force="true",
+                source="official",
+            )
             on = series[(area, y)]
             row["on_published_series"] = str(on).lower()
             if area == C.AREA_K and y in C.OFFICIAL_K:
                 res_, k1, k2, k3, k4, nw, catstr = C.OFFICIAL_K[y]
-                row.update(residents=str(res_), is_above_floor="true",
-                           k1_value=f"{k1 / 100:.4f}", k2_value=f"{k2 / 100:.4f}",
-                           k3_value=f"{k3 / 100:.4f}", k4_value=f"{k4 / 100:.4f}",
-                           nw_value=f"{nw / 100:.4f}", expected_categories=catstr)  # fmt: skip
+                row.update(
+                    residents=str(res_),
+                    is_above_floor="true",
+                    k1_value=f"{k1 / 100:.4f}",
+                    k2_value=f"{k2 / 100:.4f}",
+                    k3_value=f"{k3 / 100:.4f}",
+                    k4_value=f"{k4 / 100:.4f}",
+                    nw_value=f"{nw / 100:.4f}",
+                    expected_categories=catstr,
+                )
             out.append([row[c] for c in cols])
         for y in C.COMPUTED_LIST_YEARS:
             for regime in ["r2013", "r2018", "r2021", "r2021f"]:
                 cl, streak, r = cats[(area, y, regime)]
                 row = {c: "" for c in cols}
-                row.update(area_level="boligomraade", area_id=area, official_area_code=code,
-                           list_year=str(y), regime_id=regime,
-                           is_regime_in_force=str(IN_FORCE[y] == regime or
-                                                  (regime == "r2021f" and y >= 2021)).lower(),
-                           source="computed", residents=str(r["residents"]),
-                           is_above_floor=str(r["residents"] >= 1000).lower(),
-                           n_met_k1_k4=str(r["n_met"]),
-                           on_published_series=str(series[(area, y)]).lower(),
-                           streak_years=str(streak), expected_categories=";".join(cl))  # fmt: skip
+                row.update(
+                    area_level="boligomraade",
+                    area_id=area,
+                    official_area_code=code,
+                    list_year=str(y),
+                    regime_id=regime,
+                    is_regime_in_force=str(
+                        IN_FORCE[y] == regime or (regime == "r2021f" and y >= 2021)
+                    ).lower(),
+                    source="computed",
+                    residents=str(r["residents"]),
+                    is_above_floor=str(r["residents"] >= 1000).lower(),
+                    n_met_k1_k4=str(r["n_met"]),
+                    on_published_series=str(series[(area, y)]).lower(),
+                    streak_years=str(streak),
+                    expected_categories=";".join(cl),
+                )
                 for c, d in r["crit"].items():
                     for k, (num, den) in enumerate(d["parts"]):
                         row[f"{c}_y{k + 1}_num"] = num
@@ -374,7 +409,7 @@ def check_designed(cols: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def flows(g: Geo, sim: Sim, arr: dict[str, np.ndarray], to_codes: list[str]) -> list[list[str]]:
-    """Out-moves of Area K (displacement) and the tenure conversion, by the rules in scenarios.md."""
+    """Out-moves of Area K (displacement) and the tenure conversion (rules: scenarios.md)."""
     epochs = address_areas(g)
     pid, start, end = arr["pid"], arr["start"], arr["end"]
     adr = np.array(sim.p.r_adr, dtype=np.int64)
@@ -413,14 +448,35 @@ def flows(g: Geo, sim: Sim, arr: dict[str, np.ndarray], to_codes: list[str]) -> 
     on = C.CONVERSION_DAY
     m = resident_mask(sim, on, arr)
     conv = np.array(g.dw_converted, dtype=bool)[np.maximum(dw, 0)] & m
-    rows.append(["tenure_conversion", "afdeling", g.conversion_af, "almen", g.conversion_af,
-                 "privat_udlejning", "in_place", str(C.year_of(on)),
-                 str(len(set(pid[conv].tolist()))), str(len(set(adr[conv].tolist())))])  # fmt: skip
+    rows.append(
+        [
+            "tenure_conversion",
+            "afdeling",
+            g.conversion_af,
+            "almen",
+            g.conversion_af,
+            "privat_udlejning",
+            "in_place",
+            str(C.year_of(on)),
+            str(len(set(pid[conv].tolist()))),
+            str(len(set(adr[conv].tolist()))),
+        ]
+    )
     return rows
 
 
-FLOW_COLS = ["flow_type", "area_level", "origin_area_id", "origin_tenure", "destination_area_id",
-             "destination_tenure", "destination_kind", "year", "persons", "households"]  # fmt: skip
+FLOW_COLS = [
+    "flow_type",
+    "area_level",
+    "origin_area_id",
+    "origin_tenure",
+    "destination_area_id",
+    "destination_tenure",
+    "destination_kind",
+    "year",
+    "persons",
+    "households",
+]
 
 
 def disclosure_and_protected(

@@ -43,29 +43,86 @@ class Sink:
 
 
 HEADERS = {
-    "persons": ["cpr", "sex", "birth_date", "birth_country", "citizenship", "mother_cpr",
-                "father_cpr", "mother_birth_country", "father_birth_country", "status",
-                "status_date", "address_protected", "death_date", "emigration_date"],
-    "residences": ["cpr", "kvhx", "moved_in", "moved_out", "moved_in_from_municipality",
-                   "moved_out_to_municipality", "is_annulled"],
-    "addresses": ["address_id", "access_address_id", "kvhx", "municipality_code", "street_code",
-                  "street_name", "house_number", "floor", "door", "postcode", "x", "y", "status",
-                  "valid_from", "valid_to"],
-    "dwellings": ["unit_id", "address_id", "building_id", "unit_usage_code", "housing_type_code",
-                  "letting_code", "subsidy_code", "ownership_code", "floor_area_m2", "rooms",
-                  "construction_year", "afdeling_id", "valid_from", "valid_to"],
+    "persons": [
+        "cpr",
+        "sex",
+        "birth_date",
+        "birth_country",
+        "citizenship",
+        "mother_cpr",
+        "father_cpr",
+        "mother_birth_country",
+        "father_birth_country",
+        "status",
+        "status_date",
+        "address_protected",
+        "death_date",
+        "emigration_date",
+    ],
+    "residences": [
+        "cpr",
+        "kvhx",
+        "moved_in",
+        "moved_out",
+        "moved_in_from_municipality",
+        "moved_out_to_municipality",
+        "is_annulled",
+    ],
+    "addresses": [
+        "address_id",
+        "access_address_id",
+        "kvhx",
+        "municipality_code",
+        "street_code",
+        "street_name",
+        "house_number",
+        "floor",
+        "door",
+        "postcode",
+        "x",
+        "y",
+        "status",
+        "valid_from",
+        "valid_to",
+    ],
+    "dwellings": [
+        "unit_id",
+        "address_id",
+        "building_id",
+        "unit_usage_code",
+        "housing_type_code",
+        "letting_code",
+        "subsidy_code",
+        "ownership_code",
+        "floor_area_m2",
+        "rooms",
+        "construction_year",
+        "afdeling_id",
+        "valid_from",
+        "valid_to",
+    ],
     "benefits": ["cpr", "period_start", "period_end", "benefit_code", "fte_share"],
-    "education": ["cpr", "as_of_date", "highest_level", "completed_in_denmark",
-                  "is_in_education"],
+    "education": ["cpr", "as_of_date", "highest_level", "completed_in_denmark", "is_in_education"],
     "income": ["cpr", "income_year", "gross_income_dkk", "is_taxpayer", "is_student"],
     "convictions": ["cpr", "decision_date", "law"],
     "flis": ["cpr", "period", "measure", "value"],
-    "official_lists": ["list_year", "list_date", "municipality", "area_name",
-                       "official_area_code", "residents", "share_outside_labour_market",
-                       "share_convicted", "convicted_threshold", "share_basic_education_only",
-                       "income_share_of_region", "share_non_western", "published_categories"],
+    "official_lists": [
+        "list_year",
+        "list_date",
+        "municipality",
+        "area_name",
+        "official_area_code",
+        "residents",
+        "share_outside_labour_market",
+        "share_convicted",
+        "convicted_threshold",
+        "share_basic_education_only",
+        "income_share_of_region",
+        "share_non_western",
+        "published_categories",
+    ],
     "area_members": ["area_id", "address_id", "valid_from", "valid_to"],
-}  # fmt: skip
+}
 
 
 def make_cprs(birth: np.ndarray, sex: np.ndarray, counters: dict[int, int]) -> list[str]:
@@ -120,8 +177,9 @@ def realise_codes(sim: Sim, plan: Plan, rng: np.random.Generator) -> tuple[list[
     return fr, to
 
 
-def person_rows(sim: Sim, plan: Plan, rng: np.random.Generator, cprs: list[str],
-                to_codes: list[str]) -> list[list[str]]:  # fmt: skip
+def person_rows(
+    sim: Sim, plan: Plan, rng: np.random.Generator, cprs: list[str], to_codes: list[str]
+) -> list[list[str]]:
     p = sim.p
     n = len(p.birth)
     # last interval per person
@@ -196,17 +254,31 @@ def person_rows(sim: Sim, plan: Plan, rng: np.random.Generator, cprs: list[str],
         status, sdate, death, emig = "01", C.iso(int(first_in[pid])), "", ""
         if p.special[pid] == 3:
             status = "03"
-        elif last_to[pid] == "death" or (p.death[pid] <= last_end[pid] < BIG and
-                                         p.death[pid] < C.HIST_END):  # fmt: skip
+        elif last_to[pid] == "death" or (
+            p.death[pid] <= last_end[pid] < BIG and p.death[pid] < C.HIST_END
+        ):
             status, sdate, death = "90", C.iso(p.death[pid]), C.iso(p.death[pid])
         elif last_to[pid] and int(last_to[pid]) >= C.FOREIGN_CODE_BASE:
             status, sdate, emig = "80", C.iso(int(last_end[pid])), C.iso(int(last_end[pid]))
         mo, fa = p.mother[pid], p.father[pid]
-        rows.append([
-            cprs[pid], "K" if p.sex[pid] == 1 else "M", C.iso(p.birth[pid]), bc[pid], cit[pid],
-            cprs[mo] if mo >= 0 else "", cprs[fa] if fa >= 0 else "", mbc[pid], fbc[pid],
-            status, sdate, "true" if p.g_protected[g] else "false", death, emig,
-        ])  # fmt: skip
+        rows.append(
+            [
+                cprs[pid],
+                "K" if p.sex[pid] == 1 else "M",
+                C.iso(p.birth[pid]),
+                bc[pid],
+                cit[pid],
+                cprs[mo] if mo >= 0 else "",
+                cprs[fa] if fa >= 0 else "",
+                mbc[pid],
+                fbc[pid],
+                status,
+                sdate,
+                "true" if p.g_protected[g] else "false",
+                death,
+                emig,
+            ]
+        )
     return rows
 
 
@@ -247,8 +319,9 @@ def education_rows(
     return rows
 
 
-def flis_rows(sim: Sim, plan: Plan, arr: dict[str, np.ndarray], rng: np.random.Generator,
-              cprs: list[str]) -> list[list[str]]:  # fmt: skip
+def flis_rows(
+    sim: Sim, plan: Plan, arr: dict[str, np.ndarray], rng: np.random.Generator, cprs: list[str]
+) -> list[list[str]]:
     p = sim.p
     n = len(p.birth)
     birth = np.array(p.birth, dtype=np.int64)
@@ -290,12 +363,42 @@ def official_rows() -> list[list[str]]:
         name = "Kærparken m.fl." if y == 2014 else "Kærparken"
         code = "" if y == 2014 else C.OFFICIAL_CODES[C.AREA_K]
         date = "2014-02-01" if y == 2013 else f"{y}-12-01"
-        rows.append([str(y), date, C.MUNICIPALITY_NAME, name, code, str(res), f"{k1:.1f}",
-                     f"{k2:.2f}", "2.70", f"{k3:.1f}", f"{k4:.1f}", f"{nw:.1f}", cats])  # fmt: skip
+        rows.append(
+            [
+                str(y),
+                date,
+                C.MUNICIPALITY_NAME,
+                name,
+                code,
+                str(res),
+                f"{k1:.1f}",
+                f"{k2:.2f}",
+                "2.70",
+                f"{k3:.1f}",
+                f"{k4:.1f}",
+                f"{nw:.1f}",
+                cats,
+            ]
+        )
     for y, muni, name, code, res, k1, k2, k3, k4, nw, cats in C.OFFICIAL_OTHER:
         date = "2014-02-01" if y == 2013 else f"{y}-12-01"
-        rows.append([str(y), date, muni, name, code, str(res), f"{k1:.1f}", f"{k2:.2f}", "2.70",
-                     f"{k3:.1f}", f"{k4:.1f}", f"{nw:.1f}", cats])  # fmt: skip
+        rows.append(
+            [
+                str(y),
+                date,
+                muni,
+                name,
+                code,
+                str(res),
+                f"{k1:.1f}",
+                f"{k2:.2f}",
+                "2.70",
+                f"{k3:.1f}",
+                f"{k4:.1f}",
+                f"{nw:.1f}",
+                cats,
+            ]
+        )
     return rows
 
 
@@ -304,13 +407,25 @@ def address_rows(g: Geo) -> list[list[str]]:
     for a in range(len(g.adr_id)):
         acc = g.adr_acc[a]
         code, name, post = g.streets[g.acc_street[acc]]
-        rows.append([
-            g.adr_id[a], g.acc_id[acc], kvhx(g, a), g.muni_code, f"{code:04d}", name,
-            str(g.acc_number[acc]), g.adr_floor[a], g.adr_door[a], post,
-            f"{g.acc_x[acc]:.2f}", f"{g.acc_y[acc]:.2f}",
-            "nedlagt" if g.adr_to[a] < BIG else "gaeldende", C.iso(g.adr_from[a]),
-            d_or_empty(g.adr_to[a]),
-        ])  # fmt: skip
+        rows.append(
+            [
+                g.adr_id[a],
+                g.acc_id[acc],
+                kvhx(g, a),
+                g.muni_code,
+                f"{code:04d}",
+                name,
+                str(g.acc_number[acc]),
+                g.adr_floor[a],
+                g.adr_door[a],
+                post,
+                f"{g.acc_x[acc]:.2f}",
+                f"{g.acc_y[acc]:.2f}",
+                "nedlagt" if g.adr_to[a] < BIG else "gaeldende",
+                C.iso(g.adr_from[a]),
+                d_or_empty(g.adr_to[a]),
+            ]
+        )
     return rows
 
 
@@ -322,10 +437,19 @@ def dwelling_rows(g: Geo) -> list[list[str]]:
         base = [g.dw_unit_id[d], g.adr_id[g.dw_adr[d]], g.acc_building[acc], use, typ]
         tail = [str(g.dw_area_m2[d]), str(g.dw_rooms[d]), str(g.dw_year[d]), g.dw_af[d]]
         if g.dw_converted[d]:
-            rows.append([*base, let, sub, own, *tail, C.iso(g.dw_from[d]),
-                         C.iso(C.CONVERSION_DAY)])  # fmt: skip
-            rows.append([*base, "1", "0", "30", *tail[:3], "", C.iso(C.CONVERSION_DAY),
-                         d_or_empty(g.dw_to[d])])  # fmt: skip
+            rows.append([*base, let, sub, own, *tail, C.iso(g.dw_from[d]), C.iso(C.CONVERSION_DAY)])
+            rows.append(
+                [
+                    *base,
+                    "1",
+                    "0",
+                    "30",
+                    *tail[:3],
+                    "",
+                    C.iso(C.CONVERSION_DAY),
+                    d_or_empty(g.dw_to[d]),
+                ]
+            )
         else:
             rows.append([*base, let, sub, own, *tail, C.iso(g.dw_from[d]), d_or_empty(g.dw_to[d])])
     return rows
