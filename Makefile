@@ -72,7 +72,7 @@ docs-serve:
 	@$(ENV) dbt docs serve --port 8080
 
 summary:
-	@$(ENV) $(VENV)/bin/python -m loaders.summary
+	@$(ENV) $$VENV/bin/python -m loaders.summary
 
 lint: venv ## ruff + sqlfluff
 	@$(ENV) ruff check loaders tests bench && ruff format --check loaders tests bench
@@ -82,7 +82,7 @@ pytest: venv key db-start ## Python tests against the real database (throwaway d
 	@$(ENV) bash scripts/pg.sh bootstrap && pytest -q tests/python; rc=$$?; [ $$rc -eq 0 ] || exit $$rc
 
 dbt-it: venv db-start ## integration tests of packages_local/dbt_expectations
-	@$(ENV) bash scripts/pg.sh bootstrap $(TEST_DB)-it && PGDATABASE=$(TEST_DB)-it DBT="$(VENV)/bin/dbt" \
+	@$(ENV) bash scripts/pg.sh bootstrap $(TEST_DB)-it && PGDATABASE=$(TEST_DB)-it DBT="$$VENV/bin/dbt" \
 	  bash packages_local/dbt_expectations/integration_tests/run.sh
 
 dbt-test: venv profile key db-start ## small synthetic municipality -> raw -> dbt build with all tests
