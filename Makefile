@@ -57,7 +57,13 @@ db-init: db-start ## database, PostGIS, schemas and roles (idempotent)
 	@$(ENV) bash scripts/pg.sh bootstrap
 
 synthetic: venv ## generate the synthetic municipality (SCALE=small|municipality|national, SEED=42)
-	@$(ENV) boligmon synth --out $(DEMO_DATA) --seed $(SEED) --scale $(SCALE)
+	@$(ENV) stamp="$$(cat loaders/synthetic/*.py | sha256sum | cut -c1-16)-$(SEED)-$(SCALE)"; \
+	if [ "$$(cat $(DEMO_DATA)/.stamp 2>/dev/null)" = "$$stamp" ]; then \
+	  echo "[synthetic] $(DEMO_DATA) is up to date (seed $(SEED), scale $(SCALE))"; \
+	else \
+	  rm -rf $(DEMO_DATA) && boligmon synth --out $(DEMO_DATA) --seed $(SEED) --scale $(SCALE) \
+	  && echo "$$stamp" > $(DEMO_DATA)/.stamp; \
+	fi
 
 load: venv key ## load the synthetic inbox into raw.*
 	@$(ENV) boligmon load-dir $(DEMO_DATA)/inbox
