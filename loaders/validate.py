@@ -49,8 +49,8 @@ GEOM_RULE = "geometry is a valid Polygon or MultiPolygon (repaired with make_val
 _PATTERN_WORDS = {
     r"^[0-9]{4}$": "4 digits",
     r"^[0-9]{3}$": "3 digits",
-    r"^[0-9]{4}-(0[1-9]|1[0-2])$": "a month YYYY-MM",
-    r"^([0-9]{1,4}|[A-Za-z]{2,3})$": "a country code (DST/CPR number or ISO letters)",
+    r"^[0-9]{4}-(?:0[1-9]|1[0-2])$": "a month YYYY-MM",
+    r"^(?:[0-9]{1,4}|[A-Za-z]{2,3})$": "a country code (DST/CPR number or ISO letters)",
     r"^[0-9]{8}.{1,11}$": "a CPR-style KVHX (kommune 4, vej 4, husnr, etage, doer)",
 }
 
@@ -58,7 +58,7 @@ _PATTERN_WORDS = {
 def pattern_words(pattern: str) -> str:
     if pattern.startswith("^[0-9A-Fa-f]{8}-"):
         return "a UUID"
-    if pattern.startswith(r"^\s*(udsat"):
+    if pattern.startswith(r"^\s*(?:udsat"):
         return "';'-separated list categories"
     return _PATTERN_WORDS.get(pattern, f"the pattern {pattern}")
 
