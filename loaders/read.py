@@ -23,9 +23,11 @@ import csv
 import datetime as dt
 import hashlib
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -211,7 +213,6 @@ def _csv_chunks(
     info: FileInfo, chunk_rows: int, progress: ProgressFn | None
 ) -> Iterator[pd.DataFrame]:
     assert info.encoding and info.delimiter
-    start = 1
     with info.path.open("rb") as handle:
         reader = pd.read_csv(
             handle,
@@ -223,22 +224,39 @@ def _csv_chunks(
             chunksize=chunk_rows,
             engine="c",
             skip_blank_lines=True,
+            index_col=False,
         )
         try:
-            for chunk in reader:
-                chunk = chunk.astype(object)
-                chunk.index = pd.RangeIndex(start, start + len(chunk))
-                start += len(chunk)
-                if progress:
-                    progress(handle.tell())
-                yield chunk.where(chunk.notna(), None)
+            with warnings.catch_warnings():
+                # Extra fields in the first data row come as a warning (data loss): reject.
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                yield from _numbered(reader, handle, progress)
+        except pd.errors.ParserWarning:
+            raise FileRejected(
+                f"{info.name}: rejected (nothing loaded). The CSV structure is broken: the first "
+                "data row (line 2) has more fields than the header. Check the quoting and the "
+                f"number of '{info.delimiter}' separators on that line."
+            ) from None
         except pd.errors.ParserError as exc:
-            detail = str(exc).replace("Error tokenizing data. C error: ", "")
+            detail = str(exc).replace("Error tokenizing data. C error: ", "").strip()
             raise FileRejected(
                 f"{info.name}: rejected (nothing loaded). The CSV structure is broken: {detail} "
                 "(line numbers count the header). Check the quoting and the number of "
                 f"'{info.delimiter}' separators on that line."
             ) from None
+
+
+def _numbered(
+    reader: Iterator[pd.DataFrame], handle: BinaryIO, progress: ProgressFn | None
+) -> Iterator[pd.DataFrame]:
+    start = 1
+    for chunk in reader:
+        chunk = chunk.astype(object)
+        chunk.index = pd.RangeIndex(start, start + len(chunk))
+        start += len(chunk)
+        if progress:
+            progress(handle.tell())
+        yield chunk.where(chunk.notna(), None)
 
 
 def cell_text(value: object) -> str | None:

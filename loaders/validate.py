@@ -540,11 +540,16 @@ class SuiteRunner:
             if not rows and item.expectation_config.type == "expect_column_to_exist":
                 issues.append(Issue(0, meta.get("column"), meta.get("rule", ""), None))
                 continue
+            is_pair = item.expectation_config.type.startswith("expect_column_pair_values")
             for row, value in zip(rows, values, strict=False):
                 row_number = row if isinstance(row, int | np.integer) else row.get("index")
-                issues.append(
-                    Issue(int(row_number), meta.get("column"), meta["rule"], _show(value))
-                )
+                if is_pair and isinstance(value, tuple | list) and len(value) == 2:
+                    # column_A is the interval end, column_B its start
+                    start, end = str(meta.get("column", "from, to")).split(", ")
+                    shown = f"{start}={_show(value[1])}, {end}={_show(value[0])}"
+                else:
+                    shown = _show(value)
+                issues.append(Issue(int(row_number), meta.get("column"), meta["rule"], shown))
         return issues
 
 
