@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -69,13 +70,17 @@ def _duplicate_keys(tmp: Path) -> Path:
 
 def _geometry_without_crs(tmp: Path) -> Path:
     path = tmp / "areas.gpkg"
-    areas_gdf(crs=None).to_file(path, layer="areas", driver="GPKG")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "'crs' was not provided": that is the point
+        areas_gdf(crs=None).to_file(path, layer="areas", driver="GPKG")
     return path
 
 
 def _shapefile_without_prj(tmp: Path) -> Path:
     path = tmp / "areas.shp"
-    areas_gdf(crs="EPSG:4326").to_file(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Shapefile field names are cut to 10 characters
+        areas_gdf(crs="EPSG:4326").to_file(path)
     path.with_suffix(".prj").unlink()
     return path
 

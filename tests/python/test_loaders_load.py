@@ -36,8 +36,8 @@ def test_load_dir_loads_every_source(cli: CliRunner, db: psycopg.Connection, tmp
     # Every row is traceable to its file and 1-based data row.
     for source in SOURCES:
         rows = db.execute(
-            f"select _source_file, min(_source_row), count(distinct _load_id) from raw.{source.name} "
-            "group by 1"
+            "select _source_file, min(_source_row), count(distinct _load_id) "
+            f"from raw.{source.name} group by 1"
         ).fetchall()
         assert len(rows) == 1 and rows[0][1] == 1 and rows[0][2] == 1, source.name
 
