@@ -251,12 +251,11 @@ def _numbered(
 ) -> Iterator[pd.DataFrame]:
     start = 1
     for chunk in reader:
-        chunk = chunk.astype(object)
         chunk.index = pd.RangeIndex(start, start + len(chunk))
         start += len(chunk)
         if progress:
             progress(handle.tell())
-        yield chunk.where(chunk.notna(), None)
+        yield chunk
 
 
 def cell_text(value: object) -> str | None:
