@@ -204,10 +204,13 @@ def status(
 ) -> None:
     """Summarise raw._load_log: the latest loads per source and the recent attempts."""
     from loaders import log
-    from loaders.db import connect, ensure_schema
+    from loaders.db import connect
 
     with connect() as conn:
-        ensure_schema(conn)
+        exists = conn.execute("select to_regclass('raw._load_log') is not null").fetchone()
+        if not (exists and exists[0]):
+            console.print("No loads yet: raw._load_log does not exist in this database.")
+            return
         per_source = log.latest_per_source(conn)
         recent = log.status_rows(conn, limit)
     summary = Table(title="Sources in raw")

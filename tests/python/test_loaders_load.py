@@ -226,3 +226,25 @@ def test_unknown_source_is_a_user_error(cli, tmp_path: Path):
     assert result.exit_code == 1
     assert "unknown source 'people'" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_concurrent_loads_are_serialised(db: psycopg.Connection, tmp_path: Path):
+    """Two loads at once: the advisory lock makes them run one after the other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from loaders.copy import load_file
+
+    first = persons_csv(tmp_path / "persons_a.csv", n=30)
+    second = persons_csv(tmp_path / "persons_b.csv", n=31)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda p: load_file("persons", p), [first, second]))
+    assert sorted(r.rows_loaded for r in results) == [30, 31]
+    spans = db.execute(
+        "select load_id, started_at, finished_at from raw._load_log order by load_id"
+    ).fetchall()
+    assert len(spans) == 2
+    assert spans[0][2] <= spans[1][1]  # the second started after the first had finished
+    assert db.execute("select count(distinct _load_id), count(*) from raw.persons").fetchone() == (
+        2,
+        61,
+    )
