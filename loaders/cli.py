@@ -258,6 +258,51 @@ def status(
 
 @app.command()
 @handle_errors
+def contract(
+    source: Annotated[str | None, typer.Argument(help="Only this source.")] = None,
+) -> None:
+    """Show the input data contract: columns, raw names, types, rules and accepted aliases."""
+    from loaders.contract import get_source
+    from loaders.validate import pattern_words
+
+    chosen = [get_source(source)] if source else list(SOURCES)
+    for item in chosen:
+        table = Table(title=f"{item.name}: {item.description}", title_justify="left")
+        for name in ("column", "raw column", "type", "required", "empty ok", "rule", "aliases"):
+            table.add_column(name, overflow="fold")
+        for col in item.columns:
+            rule = ""
+            if col.codes:
+                rule = "one of " + ", ".join(col.codes)
+            elif col.pattern:
+                rule = pattern_words(col.pattern)
+            if col.min_value is not None or col.max_value is not None:
+                rule = f"{col.min_value if col.min_value is not None else ''}.." + (
+                    f"{col.max_value if col.max_value is not None else ''}"
+                )
+            table.add_row(
+                col.name,
+                col.raw_name,
+                col.pg_type,
+                "yes" if col.required else "",
+                "" if not col.nullable else "yes",
+                rule,
+                ", ".join(col.aliases),
+            )
+        console.print(table)
+        extras = []
+        if item.key:
+            extras.append(f"unique key: ({', '.join(item.key)})")
+        extras += [f"interval: {a} <= {b}" for a, b in item.intervals]
+        extras += [f"at least one of: {', '.join(g)}" for g in item.one_of]
+        if item.geometry:
+            extras.append("geometry: MultiPolygon, EPSG:25832 (reprojected when needed)")
+        extras.append(f"formats: {', '.join(item.formats)}")
+        console.print("  " + "; ".join(extras), markup=False)
+
+
+@app.command()
+@handle_errors
 def suites() -> None:
     """Regenerate loaders/expectations/<source>.json from the contract."""
     from loaders.validate import write_suites

@@ -333,6 +333,8 @@ def _load_rows(
         )
     if rejects:
         _write_rejects(conn, source, info, load_id, rejects)
+    if source.geometry:
+        result.notes.extend(_area_overlaps(conn, load_id))
     result.rows_rejected = len(rejected_rows)
     result.problems = list(problems.values())
     result.encoding, result.delimiter, result.crs = info.encoding, info.delimiter, info.crs
@@ -384,6 +386,26 @@ def _write_rejects(
                         reason,
                     )
                 )
+
+
+def _area_overlaps(conn: psycopg.Connection, load_id: int, limit: int = 10) -> list[str]:
+    """Areas of one level whose validity and polygons overlap (> 1 m²): reported, not rejected."""
+    rows = conn.execute(
+        "select a.area_level, a.area_id, b.area_id, "
+        "round(st_area(st_intersection(a.geom, b.geom))::numeric) "
+        "from raw.areas a join raw.areas b "
+        "on a._load_id = %(id)s and b._load_id = %(id)s and a.area_level = b.area_level "
+        "and a.area_id < b.area_id and a.geom && b.geom "
+        "and daterange(a.valid_from, a.valid_to) && daterange(b.valid_from, b.valid_to) "
+        "where st_area(st_intersection(a.geom, b.geom)) > 1.0 "
+        "order by 1, 2, 3 limit %(limit)s",
+        {"id": load_id, "limit": limit + 1},
+    ).fetchall()
+    if not rows:
+        return []
+    shown = ", ".join(f"{level} {a}/{b} ({m2} m²)" for level, a, b, m2 in rows[:limit])
+    more = " and more" if len(rows) > limit else ""
+    return [f"areas overlapping within their level (kept, check the layer): {shown}{more}"]
 
 
 def _geo_headers(info: FileInfo) -> list[str]:

@@ -197,3 +197,18 @@ def test_polygon_repair_rules() -> None:
     parsed = [shapely.from_wkb(b) for b in ewkb[:3]]
     assert all(g.geom_type == "MultiPolygon" and g.is_valid for g in parsed)
     assert shapely.get_srid(parsed[0]) == 25832
+
+
+def test_overlapping_areas_are_reported(cli: CliRunner, db: psycopg.Connection, tmp_path: Path):
+    import shapely
+
+    gdf = areas_gdf("EPSG:4326")
+    gdf.loc[1, "geometry"] = shapely.box(12.555, 55.705, 12.565, 55.715)  # overlaps BO-9001
+    path = tmp_path / "areas.gpkg"
+    gdf.to_file(path, layer="areas", driver="GPKG")
+    result = invoke(cli, "load", "areas", path)
+    assert result.exit_code == 0, result.output
+    assert "overlapping within their level" in result.output
+    assert "boligomraade BO-9001/BO-9002" in result.output
+    message = db.execute("select message from raw._load_log").fetchone()[0]
+    assert "BO-9001/BO-9002" in message
