@@ -21,6 +21,7 @@ to raw._rejects (one row per broken rule and cell, value masked) and the rest is
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -224,7 +225,9 @@ def load_file(
                     "delimiter": info.delimiter,
                     "crs": info.crs,
                 }
-            log.finish(log_conn, load_id, "failed", log.Counts(), details, message)
+            # If the database went away, the original error is what matters.
+            with contextlib.suppress(psycopg.Error):
+                log.finish(log_conn, load_id, "failed", log.Counts(), details, message)
         raise
     finally:
         conn.close()

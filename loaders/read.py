@@ -128,6 +128,13 @@ def inspect_file(path: Path) -> FileInfo:
                     utf8_ok = False
             if cp1252_ok and _CP1252_UNDEFINED.search(block):
                 cp1252_ok = False
+    if info.format == "shp":
+        # A Shapefile is several files: attributes (.dbf) and CRS (.prj) belong to the content.
+        for suffix in (".shx", ".dbf", ".prj", ".cpg"):
+            for sidecar in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
+                if sidecar.is_file():
+                    digest.update(suffix.encode("ascii") + sidecar.read_bytes())
+                    break
     info.sha256 = digest.hexdigest()
     if not is_csv:
         return info
@@ -353,7 +360,14 @@ def _parquet_chunks(
             elif pa.types.is_floating(array.type) or pa.types.is_timestamp(array.type):
                 columns[name] = [cell_text(v) for v in array.to_pylist()]
             else:
-                columns[name] = pc.cast(array, pa.string()).to_pylist()
+                try:
+                    columns[name] = pc.cast(array, pa.string()).to_pylist()
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                    raise FileRejected(
+                        f"{info.name}: rejected (nothing loaded). Column '{name}' has the Parquet "
+                        f"type {array.type}, which cannot be read as a value; deliver plain "
+                        "text, number, boolean or date columns."
+                    ) from None
         frame = pd.DataFrame(columns, dtype=object)
         frame.index = pd.RangeIndex(start, start + len(frame))
         start += len(frame)

@@ -212,3 +212,28 @@ def test_overlapping_areas_are_reported(cli: CliRunner, db: psycopg.Connection, 
     assert "boligomraade BO-9001/BO-9002" in result.output
     message = db.execute("select message from raw._load_log").fetchone()[0]
     assert "BO-9001/BO-9002" in message
+
+
+def test_parquet_nested_column_is_a_user_error(cli: CliRunner, tmp_path: Path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {"unit_id": ["1b2c3d4e-0000-4000-8000-000000000001"], "unit_usage_code": [[140, 150]]}
+    )
+    pq.write_table(table, tmp_path / "dwellings.parquet")
+    result = invoke(cli, "load", "dwellings", tmp_path / "dwellings.parquet")
+    assert result.exit_code == 1
+    assert "Column 'unit_usage_code' has the Parquet type list<" in result.stderr
+
+
+def test_shapefile_hash_covers_the_attributes(tmp_path: Path):
+    path = tmp_path / "areas.shp"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        areas_gdf("EPSG:4326").to_file(path)
+        before = inspect_file(path).sha256
+        gdf = areas_gdf("EPSG:4326")
+        gdf.loc[0, "area_name"] = "Andet navn"
+        gdf.to_file(path)
+    assert inspect_file(path).sha256 != before
