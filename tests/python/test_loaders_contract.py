@@ -100,3 +100,18 @@ def test_source_detection_by_header() -> None:
     assert detect_source(["unit_id", "enh020"]).name == "dwellings"
     assert detect_source(["cpr", "periode", "measure", "value"]).name == "flis"
     assert detect_source(["a", "b"]) is None
+
+
+def test_committed_suites_are_valid_gx_suites() -> None:
+    import great_expectations as gx
+    from great_expectations.expectations.expectation_configuration import (
+        ExpectationConfiguration,
+    )
+
+    for path in sorted(EXPECTATIONS_DIR.glob("*.json")):
+        data = json.loads(path.read_text())
+        suite = gx.ExpectationSuite(name=data["name"], meta=data["meta"])
+        for spec in data["expectations"]:
+            suite.add_expectation_configuration(ExpectationConfiguration(**spec))
+        assert len(suite.expectations) == len(data["expectations"]), path.name
+        assert all(e.meta.get("rule") for e in suite.expectations), path.name
