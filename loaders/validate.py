@@ -325,15 +325,19 @@ def _exp(kind: str, meta: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
 
 def expectation_specs(source: Source) -> list[dict[str, Any]]:
     """The source's suite, in priority order (the first broken rule per cell is reported)."""
-    specs: list[dict[str, Any]] = []
-    for col in source.columns:
-        specs.append(
-            _exp(
-                "expect_column_to_exist",
-                {"column": col.name, "rule": f"{col.name} is a column of the file"},
-                column=col.raw_name,
-            )
+    # Required columns are checked on the header before typing (a clear file-level message);
+    # the typed frame always holds every contract column (absent optional ones as NULL).
+    # One table-level expectation: GX 1.24 treats expect_column_to_exist for different columns
+    # as duplicates of each other and keeps only one.
+    raw_columns = [col.raw_name for col in source.columns]
+    specs: list[dict[str, Any]] = [
+        _exp(
+            "expect_table_columns_to_match_set",
+            {"column": None, "rule": "the file has the contract's columns"},
+            column_set=raw_columns,
+            exact_match=False,
         )
+    ]
     if source.geometry:
         specs.append(
             _exp(
@@ -496,8 +500,14 @@ class SuiteRunner:
         asset = data_source.add_dataframe_asset(source.name)
         self.batch_definition = asset.add_batch_definition_whole_dataframe("chunk")
         suite = gx.ExpectationSuite(name=f"boligmon.{source.name}")
-        for spec in expectation_specs(source):
+        specs = expectation_specs(source)
+        for spec in specs:
             suite.add_expectation_configuration(ExpectationConfiguration(**spec))
+        if len(suite.expectations) != len(specs):
+            raise RuntimeError(
+                f"GX kept {len(suite.expectations)} of {len(specs)} expectations for "
+                f"{source.name}: two specs are equivalent to GX"
+            )
         self.suite = self.context.suites.add(suite)
 
     def run(self, frame: pd.DataFrame) -> list[Issue]:
@@ -515,9 +525,8 @@ class SuiteRunner:
             meta = item.expectation_config.meta or {}
             rows = item.result.get("unexpected_index_list") or []
             values = item.result.get("unexpected_list") or [None] * len(rows)
-            if not rows and item.expectation_config.type == "expect_column_to_exist":
-                issues.append(Issue(0, meta.get("column"), meta.get("rule", ""), None))
-                continue
+            if item.expectation_config.type.startswith("expect_table_"):
+                raise RuntimeError(f"typed frame lacks contract columns: {item.result}")
             is_pair = item.expectation_config.type.startswith("expect_column_pair_values")
             for row, value in zip(rows, values, strict=False):
                 row_number = row if isinstance(row, int | np.integer) else row.get("index")

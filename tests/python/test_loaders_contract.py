@@ -23,7 +23,7 @@ def test_committed_suites_equal_the_generated_ones() -> None:
 def test_suites_cover_the_contract_rules() -> None:
     types = {e["type"] for e in suite_json(get_source("residences"))["expectations"]}
     assert {
-        "expect_column_to_exist",
+        "expect_table_columns_to_match_set",
         "expect_column_values_to_not_be_null",
         "expect_column_values_to_be_null",  # parse failures and "one of" columns
         "expect_column_values_to_match_regex",
