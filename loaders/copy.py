@@ -21,6 +21,7 @@ to raw._rejects (one row per broken rule and cell, value masked) and the rest is
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -224,7 +225,9 @@ def load_file(
                     "delimiter": info.delimiter,
                     "crs": info.crs,
                 }
-            log.finish(log_conn, load_id, "failed", log.Counts(), details, message)
+            # If the database went away, the original error is what matters.
+            with contextlib.suppress(psycopg.Error):
+                log.finish(log_conn, load_id, "failed", log.Counts(), details, message)
         raise
     finally:
         conn.close()
@@ -333,6 +336,8 @@ def _load_rows(
         )
     if rejects:
         _write_rejects(conn, source, info, load_id, rejects)
+    if source.geometry:
+        result.notes.extend(_area_overlaps(conn, load_id))
     result.rows_rejected = len(rejected_rows)
     result.problems = list(problems.values())
     result.encoding, result.delimiter, result.crs = info.encoding, info.delimiter, info.crs
@@ -384,6 +389,26 @@ def _write_rejects(
                         reason,
                     )
                 )
+
+
+def _area_overlaps(conn: psycopg.Connection, load_id: int, limit: int = 10) -> list[str]:
+    """Areas of one level whose validity and polygons overlap (> 1 m²): reported, not rejected."""
+    rows = conn.execute(
+        "select a.area_level, a.area_id, b.area_id, "
+        "round(st_area(st_intersection(a.geom, b.geom))::numeric) "
+        "from raw.areas a join raw.areas b "
+        "on a._load_id = %(id)s and b._load_id = %(id)s and a.area_level = b.area_level "
+        "and a.area_id < b.area_id and a.geom && b.geom "
+        "and daterange(a.valid_from, a.valid_to) && daterange(b.valid_from, b.valid_to) "
+        "where st_area(st_intersection(a.geom, b.geom)) > 1.0 "
+        "order by 1, 2, 3 limit %(limit)s",
+        {"id": load_id, "limit": limit + 1},
+    ).fetchall()
+    if not rows:
+        return []
+    shown = ", ".join(f"{level} {a}/{b} ({m2} m²)" for level, a, b, m2 in rows[:limit])
+    more = " and more" if len(rows) > limit else ""
+    return [f"areas overlapping within their level (kept, check the layer): {shown}{more}"]
 
 
 def _geo_headers(info: FileInfo) -> list[str]:
