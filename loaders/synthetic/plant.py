@@ -138,13 +138,29 @@ def decide(sim: Sim, seed_rng: np.random.Generator, planted: bool) -> tuple[Plan
     if planted:
         for y in range(C.FIRST_YEAR, C.LAST_YEAR + 1):
             on = C.day(y)
-            m = resident_mask(sim, on, arr)
-            pids_all = arr["pid"][m]
-            bos = dw_bo[arr["dw"][m]]
             for area in sorted(C.TARGETS):
-                pids = np.unique(pids_all[bos == area])
+                for _attempt in range(6):
+                    m = resident_mask(sim, on, arr) & (dw_bo[np.maximum(arr["dw"], 0)] == area)
+                    pids = np.unique(arr["pid"][m])
+                    extra = _lodgers_needed(plan, area, y, pids, group, designated)
+                    if extra == 0:
+                        break
+                    for _ in range(extra):
+                        add_lodger(sim, arr, area, on)
+                    arr = interval_arrays(sim)
+                    dw_bo = arr["dw_bo"]
+                    grow = len(p.g_members) - len(plan.mode)
+                    plan.mode = mode = np.concatenate([mode, np.zeros(grow, dtype=np.int64)])
+                    designated = np.concatenate([designated, np.full(grow, -1, dtype=np.int64)])
+                    group = np.array(p.group, dtype=np.int64)
                 plan.presence[(area, y)] = pids
                 _nw_greedy(plan, rng, area, y, pids, group, designated, sim)
+        n_groups = len(p.g_members)
+        n_pers = len(p.birth)
+        birth = np.array(p.birth, dtype=np.int64)
+        plan.edu = edu = np.full(n_pers, -1, dtype=np.int64)
+        plan.group_country = [""] * n_groups
+        plan.group_abroad = np.zeros(n_groups, dtype=bool)
     # background groups
     und = np.flatnonzero(mode == MODE_UNDECIDED)
     for g in und:
@@ -210,6 +226,32 @@ def _draw_edu(rng: np.random.Generator, foreign: bool, basic: bool) -> int:
     else:
         c = "dk_higher"
     return cats.index(str(c))
+
+
+def _lodgers_needed(
+    plan: Plan, area: str, y: int, pids: np.ndarray, group: np.ndarray, designated: np.ndarray
+) -> int:
+    """Lodgers (in pairs, to keep the parity) a hard NW target needs to become feasible."""
+    tg = C.TARGETS[area]
+    if ("nw", y) not in tg.exact | tg.below:
+        return 0
+    target = _target_count("nw", area, y, tg.nw[y], len(pids))
+    fixed = 0
+    cap = 0
+    for pid, g in zip(pids.tolist(), group[pids].tolist(), strict=True):
+        md = plan.mode[g]
+        if md == MODE_NW:
+            fixed += 1
+        elif md == MODE_ONE_NW:
+            fixed += int(designated[g] == pid)
+        elif md == MODE_UNDECIDED:
+            cap += 1
+    need = target - fixed
+    if need < 0:
+        return 2 * (-need) + 2
+    if need > cap - 2:
+        return 2 * (need - cap + 3)
+    return 0
 
 
 def _target_count(kind: str, area: str, y: int, share: float, n: int) -> int:

@@ -137,7 +137,7 @@ class Sim:
             ages.append((65 + rng.triangular(0, 0, 30), int(rng.integers(2)), 0))
         if hh in ("family", "single_parent"):
             par = ages[-1][0]
-            for _ in range(int(rng.choice([1, 2, 3], p=[0.45, 0.4, 0.15]))):
+            for _ in range(int(rng.choice([1, 2, 3], p=[0.5, 0.38, 0.12]))):
                 ages.append(
                     (rng.uniform(0, min(17.9, max(par - 20, 0.5))), int(rng.integers(2)), 1)
                 )
@@ -157,7 +157,7 @@ class Sim:
             lo = max(now, self.p.birth[mother] + int(20 * YEAR))
             hi = min(C.HIST_END, self.p.birth[mother] + int(44 * YEAR))
             if hi > lo:
-                k = rng.poisson(0.085 * (hi - lo) / YEAR)
+                k = rng.poisson(0.06 * (hi - lo) / YEAR)
                 births = sorted(int(x) for x in rng.integers(lo, hi, size=k))
                 births = [b for i, b in enumerate(births) if i == 0 or b - births[i - 1] > 300]
         self.p.g_members.append(members)
