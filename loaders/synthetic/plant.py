@@ -491,9 +491,10 @@ def _plant_years(sim: Sim, plan: Plan, rng: np.random.Generator, birth: np.ndarr
                         mid = C.day(t, 7, 1)
                         plan.benefits.append((pid, d0, mid - 1, code, "1"))
                         plan.benefits.append((pid, mid, d1 - 1, "KY01", ""))
-                    else:  # over the cap: 1.0 + 0.5 -> counts 1.0
+                    else:  # over the cap: 1.0 + 0.5 -> counts 1.0 (a second, other code)
                         plan.benefits.append((pid, d0, d1 - 1, code, "1"))
-                        plan.benefits.append((pid, d0, d1 - 1, "KY14", "0.5"))
+                        extra = "KY14" if code != "KY14" else "KY13"
+                        plan.benefits.append((pid, d0, d1 - 1, extra, "0.5"))
                 elif k == full and frac > 0:
                     plan.benefits.append((pid, d0, d1 - 1, "KY12", _dec(frac)))
                 elif rng.random() < 0.05:

@@ -128,10 +128,12 @@ def planted_indicators(sim: Sim, plan: Plan) -> list[tuple[str, str, str, str, s
             ages = ages_jan1(birth[pids], y)
             coh = pids[(ages >= 30) & (ages <= 59)]
             e = plan.edu[coh]
-            rows.append((*base, "k3_share", str(int(np.isin(e, list(b18)).sum())), str(len(coh))))
-            rows.append(
-                (*base, "k3_share_r2013", str(int(np.isin(e, list(b13)).sum())), str(len(coh)))
-            )
+            # K3 of 1 Jan y reads the education status of 30 Sep y-1: only years with a file
+            if y - 1 in C.ATTRIBUTE_YEARS:
+                n18 = str(int(np.isin(e, list(b18)).sum()))
+                n13 = str(int(np.isin(e, list(b13)).sum()))
+                rows.append((*base, "k3_share", n18, str(len(coh))))
+                rows.append((*base, "k3_share_r2013", n13, str(len(coh))))
             t = y - 1
             if t in C.ATTRIBUTE_YEARS:
                 f, n = plan.k1[(area, t)]

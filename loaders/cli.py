@@ -1,0 +1,295 @@
+"""`boligmon` command line: load files into raw.*, and show the load log.
+
+Exit codes: 0 ok; 1 user or data error (one paragraph on stderr, no stack trace); 2 internal
+error (set BOLIGMON_DEBUG=1 for the traceback).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from loaders import __version__
+from loaders.contract import SOURCES, SOURCES_BY_NAME
+from loaders.errors import ConfigError, UserError, mask_text
+
+app = typer.Typer(
+    name="boligmon",
+    help="Load municipal data deliveries into the raw schema (boligsocial monitorering).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(highlight=False, soft_wrap=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+SIDE_CAR_SUFFIXES = {".dbf", ".shx", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml", ".md"}
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=code)
+
+
+def handle_errors(func: F) -> F:
+    """User errors: one paragraph, exit 1. Anything else: exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except UserError as exc:
+            raise _fail(str(exc), 1) from None
+        except KeyboardInterrupt:
+            raise _fail("interrupted; nothing was loaded by the interrupted file.", 1) from None
+        except Exception as exc:
+            if os.environ.get("BOLIGMON_DEBUG"):
+                traceback.print_exc()
+            raise _fail(
+                f"internal error ({type(exc).__name__}: {mask_text(str(exc))}). This is a bug "
+                "in the loader, not in your file; rerun with BOLIGMON_DEBUG=1 for the traceback.",
+                2,
+            ) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
+
+
+def _load_one(source: str, file: Path, quarantine: bool) -> Any:
+    from loaders.copy import load_file
+
+    with _progress() as progress:
+        task = progress.add_task(f"{file.name} -> raw.{source}", total=None)
+
+        def update(done: int, total: int | None) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return load_file(source, file, quarantine=quarantine, progress=update)
+
+
+@app.command()
+@handle_errors
+def load(
+    source: Annotated[str, typer.Argument(help=f"One of: {', '.join(SOURCES_BY_NAME)}.")],
+    file: Annotated[Path, typer.Argument(help="CSV, xlsx, Parquet, or a GIS layer for areas.")],
+    quarantine: Annotated[
+        bool,
+        typer.Option(
+            "--quarantine",
+            help="Load the valid rows; put bad rows in raw._rejects (default: reject the file).",
+        ),
+    ] = False,
+) -> None:
+    """Load one file into raw.<source> (one transaction; a repeated file is a no-op)."""
+    result = _load_one(source, file, quarantine)
+    console.print(result.summary(), markup=False)
+
+
+def detect_source(path: Path) -> str:
+    """The source of a file: by name (`<source>.<ext>`, `<source>_<anything>.<ext>`), else by
+    header signature (all required columns of exactly one source present)."""
+    from loaders.read import GEO_FORMATS, file_format, inspect_file, read_header
+    from loaders.validate import detect_source as by_header
+
+    stem = path.name.split(".")[0].lower()
+    for name in sorted(SOURCES_BY_NAME, key=len, reverse=True):
+        if stem == name or (stem.startswith(name) and stem[len(name)] in "_-"):
+            return name
+    if file_format(path) in GEO_FORMATS:
+        return "areas"
+    source = by_header(read_header(inspect_file(path)))
+    if source is None:
+        raise UserError(
+            f"{path.name}: cannot tell which source this file is: name it <source>.<ext> "
+            f"(sources: {', '.join(SOURCES_BY_NAME)}) or give it a header with the required "
+            "columns of exactly one source."
+        )
+    return source.name
+
+
+@app.command("load-dir")
+@handle_errors
+def load_dir(
+    inbox: Annotated[Path, typer.Argument(help="Directory with delivered files.")],
+    quarantine: Annotated[
+        bool, typer.Option("--quarantine", help="As for `load`, for every file.")
+    ] = False,
+) -> None:
+    """Load every file of a directory, each in its own transaction; exit 1 if any failed."""
+    if not inbox.is_dir():
+        raise UserError(f"{inbox}: not a directory.")
+    files = sorted(
+        p
+        for p in inbox.iterdir()
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in SIDE_CAR_SUFFIXES
+    )
+    if not files:
+        raise UserError(f"{inbox}: no files to load.")
+    order = {s.name: i for i, s in enumerate(SOURCES)}
+    plan: list[tuple[str, Path]] = []
+    failures: list[str] = []
+    for path in files:
+        try:
+            plan.append((detect_source(path), path))
+        except UserError as exc:
+            failures.append(str(exc))
+            typer.echo(f"FAILED {exc}", err=True)
+    plan.sort(key=lambda item: (order[item[0]], item[1].name))
+    table = Table(title=f"load-dir {inbox}")
+    for name in ("file", "source", "status", "rows loaded", "rejected", "load_id"):
+        table.add_column(name)
+    for source, path in plan:
+        try:
+            result = _load_one(source, path, quarantine)
+        except ConfigError:
+            raise  # no key or no database: every other file would fail the same way
+        except UserError as exc:
+            failures.append(str(exc))
+            typer.echo(f"FAILED {exc}", err=True)
+            table.add_row(path.name, source, "failed", "0", "", "")
+            continue
+        console.print(result.summary(), markup=False)
+        table.add_row(
+            path.name,
+            source,
+            result.status,
+            str(result.rows_loaded),
+            str(result.rows_rejected or ""),
+            str(result.load_id),
+        )
+    console.print(table)
+    if failures:
+        raise _fail(
+            f"{len(failures)} of {len(files)} files failed (the others were loaded, each in "
+            "its own transaction); see the messages above.",
+            1,
+        )
+
+
+@app.command()
+@handle_errors
+def status(
+    limit: Annotated[int, typer.Option(help="How many recent load attempts to list.")] = 20,
+) -> None:
+    """Summarise raw._load_log: the latest loads per source and the recent attempts."""
+    from loaders import log
+    from loaders.db import connect, ensure_schema
+
+    with connect() as conn:
+        ensure_schema(conn)
+        per_source = log.latest_per_source(conn)
+        recent = log.status_rows(conn, limit)
+    summary = Table(title="Sources in raw")
+    for name in ("source", "loads", "failed", "latest load_id", "latest loaded at", "rows"):
+        summary.add_column(name)
+    for source, loads, failures, latest, at, rows in per_source:
+        summary.add_row(
+            source,
+            str(loads),
+            str(failures),
+            str(latest or ""),
+            at.strftime("%Y-%m-%d %H:%M") if at else "",
+            str(rows or 0),
+        )
+    console.print(summary)
+    attempts = Table(title=f"Last {limit} load attempts")
+    for name in (
+        "load_id",
+        "source",
+        "file",
+        "status",
+        "read",
+        "loaded",
+        "rejected",
+        "found",
+        "message",
+    ):
+        attempts.add_column(name, overflow="fold")
+    for row in recent:
+        load_id, source, file_name, stat, read, loaded, rejected, enc, delim, crs = row[:10]
+        found = " ".join(str(v) for v in (enc, repr(delim) if delim else None, crs) if v)
+        attempts.add_row(
+            str(load_id),
+            source,
+            file_name,
+            stat,
+            str(read or ""),
+            str(loaded or ""),
+            str(rejected or ""),
+            found,
+            (row[12] or "")[:120],
+        )
+    console.print(attempts)
+
+
+@app.command()
+@handle_errors
+def suites() -> None:
+    """Regenerate loaders/expectations/<source>.json from the contract."""
+    from loaders.validate import write_suites
+
+    for path in write_suites():
+        console.print(f"wrote {path}", markup=False)
+
+
+@app.command()
+def version() -> None:
+    """Print the loader version."""
+    console.print(__version__)
+
+
+# --- synthetic data (loaders.synthetic) -------------------------------------------------------
+@app.command()
+@handle_errors
+def synth(
+    out: Annotated[Path, typer.Option(help="Output folder (inbox/, truth/, seeds_reference/).")],
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same bytes.")] = 42,
+    scale: Annotated[str, typer.Option(help="small, municipality or national.")] = "municipality",
+    messy: Annotated[bool, typer.Option(help="Write the files as messy real exports.")] = False,
+) -> None:
+    """Generate a synthetic municipality with planted, known truth."""
+    from loaders.synthetic import generate
+
+    if scale not in ("small", "municipality", "national"):
+        raise UserError(f"--scale must be small, municipality or national, not {scale!r}.")
+    summary = generate(out, seed=seed, scale=scale, messy=messy)
+    console.print(f"synthetic {scale} data (seed {seed}) in {out}: {summary}", markup=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
