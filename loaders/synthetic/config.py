@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 EPOCH = dt.date(1970, 1, 1).toordinal()
 
@@ -17,6 +18,7 @@ def day(y: int, m: int = 1, d: int = 1) -> int:
     return dt.date(y, m, d).toordinal() - EPOCH
 
 
+@lru_cache(maxsize=65536)
 def iso(n: int) -> str:
     """ISO date string of a day number."""
     return dt.date.fromordinal(int(n) + EPOCH).isoformat()

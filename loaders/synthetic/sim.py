@@ -8,6 +8,7 @@ Origins are not decided here (see plant.py): the simulation never looks at them.
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,8 @@ HH_MIX = {
     "ukendt": [0.32, 0.25, 0.15, 0.12, 0.08, 0.05, 0.03],
 }
 YEAR = 365.25
+HH_CUM = {k: np.cumsum(v)[:-1] / sum(v) for k, v in HH_MIX.items()}
+GA, GB = 3e-5, 0.1  # Gompertz hazard GA * exp(GB * age) per year
 
 
 @dataclass
@@ -106,7 +109,10 @@ class Sim:
         pid = len(self.p.birth)
         self.p.birth.append(birth)
         self.p.sex.append(sex)
-        d = gompertz_death(self.rng, np.array([max(now - birth, 0)], dtype=float), now)[0]
+        age = max(now - birth, 0) / YEAR
+        e = self.rng.exponential(1.0)
+        death_age = math.log(e * GB / GA + math.exp(GB * age)) / GB
+        d = int(now + (death_age - age) * YEAR) + 1
         self.p.death.append(int(max(d, now + 1)))
         self.p.group.append(grp)
         self.p.mother.append(-1)
@@ -120,7 +126,7 @@ class Sim:
         rng = self.rng
         gid = len(self.p.g_members)
         if hh is None:
-            hh = HH_TYPES[int(rng.choice(7, p=HH_MIX[tenure]))]
+            hh = HH_TYPES[int(np.searchsorted(HH_CUM[tenure], rng.random(), side="right"))]
         ages: list[tuple[float, int, int]] = []  # (age years, sex, role)
         if hh == "single":
             ages.append((rng.uniform(25, 65), int(rng.integers(2)), 0))
