@@ -67,15 +67,6 @@ class Pop:
     r_to: list[str] = field(default_factory=list)  # "", "ext", "death"
 
 
-def gompertz_death(rng: np.random.Generator, age_days: np.ndarray, now: int) -> np.ndarray:
-    """Day of death for people of the given ages on day `now` (annual hazard 3e-5 * e^(0.1 a))."""
-    a, b = 3e-5, 0.1
-    age = age_days / YEAR
-    e = rng.exponential(1.0, size=age.shape)
-    death_age = np.log(e * b / a + np.exp(b * age)) / b
-    return (now + (death_age - age) * YEAR).astype(np.int64) + 1
-
-
 class Sim:
     """State of one municipality's simulation (state is real here: an event loop)."""
 

@@ -245,8 +245,12 @@ def test_contract_columns_and_formats(small: Path) -> None:
     areas = gpd.read_file(small / "inbox" / "areas.gpkg", layer="areas")
     assert areas.crs.to_epsg() == 25832
     assert set(areas["area_level"]) == {
-        "afdeling", "boligomraade", "skoledistrikt", "bydel", "kommune"
-    }  # fmt: skip
+        "afdeling",
+        "boligomraade",
+        "skoledistrikt",
+        "bydel",
+        "kommune",
+    }
     assert (areas.groupby("area_id").size() > 1).sum() >= 2  # sd_01/sd_02 boundary versions
     seeds = small / "seeds_reference"
     for f in ["national_conviction_share", "regional_mean_income", "benefit_classification"]:
@@ -271,8 +275,13 @@ def test_persons_and_families_are_consistent(small: Path) -> None:
 
 # --------------------------------------------------------------------------- truth recount
 RECOUNT_DAYS = [f"{y}-01-01" for y in range(2016, 2026)] + [
-    "2020-07-31", "2020-08-31", "2021-06-30", "2021-07-31", "2024-06-30", "2025-12-31"
-]  # fmt: skip
+    "2020-07-31",
+    "2020-08-31",
+    "2021-06-30",
+    "2021-07-31",
+    "2024-06-30",
+    "2025-12-31",
+]
 LEVELS = ["afdeling", "boligomraade", "skoledistrikt", "bydel", "kommune"]
 
 
@@ -329,8 +338,9 @@ def _fte(rc: Recount, cprs: list[str], t: int) -> Fraction:
     t0, t1 = np.datetime64(f"{t}-01-01"), np.datetime64(f"{t}-12-31")
     ndays = int((t1 - t0).astype(int)) + 1
     per: dict[str, Fraction] = {}
-    for cpr, s, e, f in zip(b["cpr"], d64(b["period_start"]), d64(b["period_end"]),
-                            b["fte_share"], strict=True):  # fmt: skip
+    for cpr, s, e, f in zip(
+        b["cpr"], d64(b["period_start"]), d64(b["period_end"]), b["fte_share"], strict=True
+    ):
         days = int((min(e, t1) - max(s, t0)).astype(int)) + 1
         if days <= 0:
             continue
@@ -346,8 +356,10 @@ def _origin_nw(rc: Recount) -> pd.Series:
     out = {}
     for cpr, row in p.iterrows():
         parents = []
-        for cp, bc in ((row["mother_cpr"], row["mother_birth_country"]),
-                       (row["father_cpr"], row["father_birth_country"])):  # fmt: skip
+        for cp, bc in (
+            (row["mother_cpr"], row["mother_birth_country"]),
+            (row["father_cpr"], row["father_birth_country"]),
+        ):
             if cp and cp in p.index:
                 parents.append((p.at[cp, "birth_country"], p.at[cp, "citizenship"]))
             elif bc:
@@ -413,8 +425,9 @@ def test_truth_criteria_recount(rc: Recount, crit: pd.DataFrame) -> None:
         i = inc[(inc["income_year"] == str(y - 1)) & inc["cpr"].isin(set(c4))]
         i = i[(i["is_taxpayer"] == "true") & (i["is_student"] == "false")]
         assert (int(row["k4_y1_num"]), int(row["k4_y1_den"])) == (
-            int(i["gross_income_dkk"].astype(int).sum()), len(i)
-        )  # fmt: skip
+            int(i["gross_income_dkk"].astype(int).sum()),
+            len(i),
+        )
         n += 1
     assert n >= 20
 
@@ -426,20 +439,37 @@ def test_truth_is_met_from_values(small: Path, crit: pd.DataFrame) -> None:
     reg = pd.read_csv(small / "seeds_reference" / "regional_mean_income.csv", dtype=str)
     reg = {int(y): int(v) for y, v in zip(reg["year"], reg["mean_gross_income_dkk"], strict=True)}
     thr = {
-        "r2013": {"nw": ("gt", "0.5"), "k1": ("gt", "0.4"), "k2": ("gt", "0.027"),
-                  "k3": ("gt", "0.5"), "k4": ("lt", "0.55")},
-        "r2021": {"nw": ("gt", "0.5"), "k1": ("gt", "0.4"), "k2": ("ge", "3"),
-                  "k3": ("gt", "0.6"), "k4": ("lt", "0.55")},
-        "r2021f": {"nw": ("gt", "0.3"), "k1": ("gt", "0.3"), "k2": ("ge", "2"),
-                   "k3": ("gt", "0.6"), "k4": ("lt", "0.65")},
-    }  # fmt: skip
+        "r2013": {
+            "nw": ("gt", "0.5"),
+            "k1": ("gt", "0.4"),
+            "k2": ("gt", "0.027"),
+            "k3": ("gt", "0.5"),
+            "k4": ("lt", "0.55"),
+        },
+        "r2021": {
+            "nw": ("gt", "0.5"),
+            "k1": ("gt", "0.4"),
+            "k2": ("ge", "3"),
+            "k3": ("gt", "0.6"),
+            "k4": ("lt", "0.55"),
+        },
+        "r2021f": {
+            "nw": ("gt", "0.3"),
+            "k1": ("gt", "0.3"),
+            "k2": ("ge", "2"),
+            "k3": ("gt", "0.6"),
+            "k4": ("lt", "0.65"),
+        },
+    }
     rows = crit[(crit["source"] == "computed") & crit["regime_id"].isin(thr)]
     for _, r in rows.iterrows():
         y, spec = int(r["list_year"]), thr[r["regime_id"]]
         for c, (op, t) in spec.items():
             if c in ("k1", "k2"):
-                v = (Fraction(r[f"{c}_y1_num"]) / int(r[f"{c}_y1_den"])
-                     + Fraction(r[f"{c}_y2_num"]) / int(r[f"{c}_y2_den"])) / 2  # fmt: skip
+                v = (
+                    Fraction(r[f"{c}_y1_num"]) / int(r[f"{c}_y1_den"])
+                    + Fraction(r[f"{c}_y2_num"]) / int(r[f"{c}_y2_den"])
+                ) / 2
             elif c == "k4":
                 v = Fraction(int(r["k4_y1_num"]), int(r["k4_y1_den"])) / reg[y - 1]
             else:
@@ -452,8 +482,12 @@ def test_truth_is_met_from_values(small: Path, crit: pd.DataFrame) -> None:
 
 
 def _cats(crit: pd.DataFrame, area: str, y: int) -> set[str]:
-    sel = crit[(crit["area_id"] == area) & (crit["list_year"] == str(y))
-               & (crit["is_regime_in_force"] == "true") & (crit["source"] == "computed")]  # fmt: skip
+    sel = crit[
+        (crit["area_id"] == area)
+        & (crit["list_year"] == str(y))
+        & (crit["is_regime_in_force"] == "true")
+        & (crit["source"] == "computed")
+    ]
     return {c for s in sel["expected_categories"] for c in s.split(";") if c}
 
 
@@ -475,11 +509,16 @@ def test_planted_scenarios(crit: pd.DataFrame, small: Path) -> None:
     assert dict(zip(u["list_year"], u["n_met_k1_k4"].astype(int), strict=True))["2024"] == 2
     assert _cats(crit, "bo_001", 2023) == set() and _cats(crit, "bo_001", 2024) == {"udsat"}
     # Area F: exactly on K1 (0.40), K4 (0.55) and NW (0.50) in 2024 -> forebyggelse
-    f = crit[(crit["area_id"] == "bo_003") & (crit["list_year"] == "2024")
-             & (crit["regime_id"] == "r2021")].iloc[0]  # fmt: skip
+    f = crit[
+        (crit["area_id"] == "bo_003")
+        & (crit["list_year"] == "2024")
+        & (crit["regime_id"] == "r2021")
+    ].iloc[0]
     assert Fraction(f["k1_y1_num"]) / int(f["k1_y1_den"]) == Fraction(2, 5)
     assert Fraction(f["k1_y2_num"]) / int(f["k1_y2_den"]) == Fraction(2, 5)
-    assert Fraction(int(f["k4_y1_num"]), int(f["k4_y1_den"])) == Fraction(55, 100) * 432_000
+    reg = pd.read_csv(small / "seeds_reference" / "regional_mean_income.csv", dtype=str)
+    mean23 = int(reg.loc[reg["year"] == "2023", "mean_gross_income_dkk"].iloc[0])
+    assert Fraction(int(f["k4_y1_num"]), int(f["k4_y1_den"])) == Fraction(55, 100) * mean23
     assert Fraction(int(f["nw_y1_num"]), int(f["nw_y1_den"])) == Fraction(1, 2)
     assert f["k1_is_met"] == f["k4_is_met"] == f["nw_is_met"] == "false"
     assert _cats(crit, "bo_003", 2024) == {"forebyggelse"}
@@ -491,8 +530,10 @@ def test_flows_recount(rc: Recount, small: Path) -> None:
     r = rc.res.merge(rc.adr[["kvhx", "address_id", "xf", "yf"]], on="kvhx")
     ends = r[(r["moved_out"] >= "2024-01-01") & (r["moved_out"] <= "2024-12-31")].copy()
     last = (pd.to_datetime(ends["moved_out"]) - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
-    ends["origin"] = [rc.assign(ends.loc[[i]], "boligomraade", d).iloc[0]
-                      for i, d in zip(ends.index, last, strict=True)]  # fmt: skip
+    ends["origin"] = [
+        rc.assign(ends.loc[[i]], "boligomraade", d).iloc[0]
+        for i, d in zip(ends.index, last, strict=True)
+    ]
     ends = ends[ends["origin"] == "bo_002"]
     deaths = rc.persons["death_date"]
     ends = ends[deaths.loc[ends["cpr"]].to_numpy() != ends["moved_out"].to_numpy()]
@@ -502,17 +543,23 @@ def test_flows_recount(rc: Recount, small: Path) -> None:
     j = ends.merge(nxt, on=["cpr", "moved_out"], how="left")
     internal = j[j["dest_adr"].notna()].copy()
     internal["address_id"], internal["xf"], internal["yf"] = (
-        internal["dest_adr"], internal["dx"], internal["dy"]
-    )  # fmt: skip
-    internal["dest"] = [rc.assign(internal.loc[[i]], "boligomraade", d).iloc[0] or "none"
-                        for i, d in zip(internal.index, internal["moved_out"], strict=True)]  # fmt: skip
+        internal["dest_adr"],
+        internal["dx"],
+        internal["dy"],
+    )
+    internal["dest"] = [
+        rc.assign(internal.loc[[i]], "boligomraade", d).iloc[0] or "none"
+        for i, d in zip(internal.index, internal["moved_out"], strict=True)
+    ]
     internal = internal[internal["dest"] != "bo_002"]
     got = internal.groupby("dest").apply(
         lambda g: g[["kvhx", "moved_out"]].drop_duplicates().shape[0], include_groups=False
     )
-    want = disp[disp["destination_kind"] == "internal"].groupby("destination_area_id")[
-        "households"
-    ].apply(lambda s: s.astype(int).sum())
+    want = (
+        disp[disp["destination_kind"] == "internal"]
+        .groupby("destination_area_id")["households"]
+        .apply(lambda s: s.astype(int).sum())
+    )
     assert got.sort_index().to_dict() == want.sort_index().to_dict()
     # displacement: the receiving area takes the largest share of the households
     assert want.idxmax() == "bo_006"
@@ -554,11 +601,12 @@ def test_tenure_shares_municipality_scale() -> None:
     cfg = SCALES["municipality"]
     geo = build_geo(np.random.default_rng(SEED), cfg["side"], cfg["background"], planted=True)
     df = pd.DataFrame(dwelling_rows(geo), columns=HEADERS["dwellings"])
-    df = df[(df["valid_from"] <= "2020-01-01") & ((df["valid_to"] == "") |
-                                                  (df["valid_to"] > "2020-01-01"))]  # fmt: skip
+    df = df[
+        (df["valid_from"] <= "2020-01-01")
+        & ((df["valid_to"] == "") | (df["valid_to"] > "2020-01-01"))
+    ]
     share = tenure_rule(df).value_counts(normalize=True)
-    want = {"almen": 0.20, "andel": 0.16, "ejer": 0.44, "privat_udlejning": 0.17,
-            "offentlig": 0.02}  # fmt: skip
+    want = {"almen": 0.20, "andel": 0.16, "ejer": 0.44, "privat_udlejning": 0.17, "offentlig": 0.02}
     for k, v in want.items():
         assert abs(share[k] - v) <= 0.03, (k, share[k])
     assert len(df) > 25_000
@@ -573,25 +621,38 @@ def test_messy_same_truth_and_messy_files(small: Path, small_messy: Path) -> Non
         raw.decode("utf-8")
     txt = raw.decode("cp1252")
     assert txt.splitlines()[0].count(";") == 14 and "ø" in txt
-    res = pd.read_csv(io.StringIO((small_messy / "inbox" / "residences.csv").read_text("cp1252")),
-                      sep=";", dtype=str, keep_default_na=False)  # fmt: skip
+    res = pd.read_csv(
+        io.StringIO((small_messy / "inbox" / "residences.csv").read_text("cp1252")),
+        sep=";",
+        dtype=str,
+        keep_default_na=False,
+    )
     assert res["moved_in"].str.fullmatch(r"\d{2}-\d{2}-\d{4}").all()
     assert (res["is_annulled"] == "true").sum() > 0
     assert res.duplicated().sum() > 0
     dar = set(read(small, "addresses")["kvhx"])
     assert (~res["kvhx"].isin(dar)).sum() >= 10
-    ben = pd.read_csv(io.StringIO((small_messy / "inbox" / "benefits.csv").read_text("cp1252")),
-                      sep=";", dtype=str, keep_default_na=False)  # fmt: skip
+    ben = pd.read_csv(
+        io.StringIO((small_messy / "inbox" / "benefits.csv").read_text("cp1252")),
+        sep=";",
+        dtype=str,
+        keep_default_na=False,
+    )
     assert ben["benefit_code"].isin(["KY99", "X-17"]).sum() > 0
     assert ben["fte_share"].str.contains(",").any()
     assert len(ben) > len(read(small, "benefits"))
 
 
-def test_messy_cleaned_as_contract_gives_same_residents(small: Path, small_messy: Path,
-                                                        truth_ind: pd.DataFrame) -> None:  # fmt: skip
+def test_messy_cleaned_as_contract_gives_same_residents(
+    small: Path, small_messy: Path, truth_ind: pd.DataFrame
+) -> None:
     """Clean the messy residences as the contract says, then recount planted areas."""
-    res = pd.read_csv(io.StringIO((small_messy / "inbox" / "residences.csv").read_text("cp1252")),
-                      sep=";", dtype=str, keep_default_na=False)  # fmt: skip
+    res = pd.read_csv(
+        io.StringIO((small_messy / "inbox" / "residences.csv").read_text("cp1252")),
+        sep=";",
+        dtype=str,
+        keep_default_na=False,
+    )
     for c in ("moved_in", "moved_out"):
         res[c] = res[c].map(lambda s: f"{s[6:]}-{s[3:5]}-{s[:2]}" if s else s)
     res = res[res["is_annulled"] != "true"].drop_duplicates()
@@ -607,15 +668,22 @@ def test_messy_cleaned_as_contract_gives_same_residents(small: Path, small_messy
         keep.append(True)
         prev_cpr, prev_end = cpr, end
     res = res[keep]
-    per = pd.read_csv(io.StringIO((small_messy / "inbox" / "persons.csv").read_text("cp1252")),
-                      sep=";", dtype=str, keep_default_na=False)  # fmt: skip
+    per = pd.read_csv(
+        io.StringIO((small_messy / "inbox" / "persons.csv").read_text("cp1252")),
+        sep=";",
+        dtype=str,
+        keep_default_na=False,
+    )
     for c in ("status_date",):
         per[c] = per[c].map(lambda s: f"{s[6:]}-{s[3:5]}-{s[:2]}" if s else s)
     rc = Recount(small)
     rc.res = res
     rc.r_in, rc.r_out = d64(res["moved_in"]), d64(res["moved_out"])
-    t = truth_ind[(truth_ind["indicator_id"] == "residents") & (truth_ind["tenure"] == "all")
-                  & (truth_ind["area_level"] == "boligomraade")]  # fmt: skip
+    t = truth_ind[
+        (truth_ind["indicator_id"] == "residents")
+        & (truth_ind["tenure"] == "all")
+        & (truth_ind["area_level"] == "boligomraade")
+    ]
     t = t.set_index(["period", "area_id"])["numerator"]
     for day in ["2018-01-01", "2021-01-01", "2024-01-01", "2025-01-01"]:
         r = rc.residents(day)
@@ -629,11 +697,22 @@ def test_cli_prints_summary(tmp_path: Path) -> None:
     import sys
 
     out = subprocess.run(
-        [sys.executable, "-m", "loaders.synthetic", "--out", str(tmp_path), "--seed", "3",
-         "--scale", "small"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "loaders.synthetic",
+            "--out",
+            str(tmp_path),
+            "--seed",
+            "3",
+            "--scale",
+            "small",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
         cwd=Path(__file__).resolve().parents[2],
-    )  # fmt: skip
+    )
     assert "inbox/persons.csv" in out.stdout
     with open(tmp_path / "truth" / "criteria.csv", newline="") as f:
         assert len(list(csv.reader(f))) > 100
