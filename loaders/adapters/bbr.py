@@ -255,7 +255,8 @@ def convert(path: Path) -> Conversion:
     if before - len(units):
         notes.append(f"{before - len(units)} same-day unit versions collapsed to the day's last")
     # an interval that ends on the day it starts (the day's last version replaced it) is empty
-    units.loc[units["valid_to"] < units["valid_from"], "valid_to"] = units["valid_from"]
+    ends_before = (units["valid_to"] != "") & (units["valid_to"] < units["valid_from"])
+    units.loc[ends_before, "valid_to"] = units.loc[ends_before, "valid_from"]
 
     building = _building_ids(units, companions)
     buildings = _current(
