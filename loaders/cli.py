@@ -151,8 +151,10 @@ def plan_file(path: Path, source: str | None = None) -> tuple[str, Any]:
         if found is not None and (source is None or found.name == source):
             return "canonical", found.name
     try:
+        if source is not None and path.suffix.lower() in FORMATS:
+            return "canonical", source  # the canonical loader names the missing columns
         if source is not None:
-            return "canonical", source
+            raise UserError(f"{path.name}: '{path.suffix}' is not a canonical file type.")
         return "canonical", detect_source(path)
     except UserError as exc:
         raise UserError(

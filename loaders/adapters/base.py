@@ -104,10 +104,11 @@ def sniff(path: Path) -> Sniff:
     if stripped.startswith("{"):
         try:
             obj = json.loads(first)
-            return Sniff(path, "ndjson", fields=tuple(obj), first_line=first[:200])
         except json.JSONDecodeError:
-            pass
-        return _sniff_json(path)
+            return _sniff_json(path)
+        if any(isinstance(v, list) for v in obj.values()):
+            return _sniff_json(path)  # one-line JSON document of entity lists
+        return Sniff(path, "ndjson", fields=tuple(obj), first_line=first[:200])
     if stripped.startswith("["):
         return _sniff_json(path)
     if "\x00" in text:
@@ -182,13 +183,19 @@ def read_entity_frame(path: Path) -> pd.DataFrame:
 
 
 def _text_frame(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows)
-    for name in frame.columns:
-        frame[name] = [
-            "" if v is None else (json.dumps(v) if isinstance(v, dict | list) else str(v))
-            for v in frame[name].tolist()
-        ]
-    return frame
+    """JSON objects -> text columns: null and missing keys become '', nested values JSON."""
+    names = list(dict.fromkeys(k for row in rows for k in row))
+
+    def text(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, dict | list):
+            return json.dumps(value, ensure_ascii=False)
+        return str(value)
+
+    return pd.DataFrame(
+        {name: [text(row.get(name)) for row in rows] for name in names}, dtype=object
+    )
 
 
 def to_date(values: pd.Series) -> pd.Series:

@@ -64,7 +64,8 @@ def level_of(fields: set[str]) -> str | None:
 def match(path: Path) -> str | None:
     info = sniff(path)
     if info.kind != "geo":
-        return f"not a GIS layer ({info.kind}{': ' + info.detail if info.detail else ''})"
+        detail = f": {info.detail}" if info.kind == "unknown" and info.detail else ""
+        return f"not a GIS layer ({info.kind}{detail})"
     if "area_id" in info.field_set:
         return "a canonical areas layer (has area_id)"
     if level_of(info.field_set) is None:

@@ -61,7 +61,11 @@ CSV_MAPPING: tuple[FieldMap, ...] = (
     ),
     FieldMap("addresses.valid_from / valid_to", "(none)", "empty: the flat table is current"),
 )
-_CSV_SIGNATURE = ({"adresse_id", "id"}, {"adgangsadresse_id"}, {"kommunekode"})
+_CSV_SIGNATURE = (
+    {"adresse_id", "id", "adresseid"},
+    {"adgangsadresse_id", "adgangsadresseid", "husnummer_id"},
+    {"kommunekode"},
+)
 
 
 def csv_match(path: Path) -> str | None:

@@ -160,8 +160,10 @@ def test_tenure_derived_for_every_real_unit(loaded: psycopg.Connection):
     share_unknown = counts["ukendt"] / len(derived)
     REPORT["tenure"] = dict(counts.most_common())
     REPORT["ukendt_share"] = round(share_unknown, 4)
-    print(f"\nreal BBR tenure ({len(derived)} current units): {dict(counts.most_common())}; "
-          f"ukendt share {share_unknown:.1%}")  # fmt: skip
+    print(
+        f"\nreal BBR tenure ({len(derived)} current units): {dict(counts.most_common())}; "
+        f"ukendt share {share_unknown:.1%}"
+    )
     # the sample has owner codes for all units, so ukendt comes from letting 3 / no letting
     assert 0 < share_unknown < 0.25
     assert {"almen", "ejer", "privat_udlejning", "andel", "offentlig"} <= set(counts)
