@@ -68,16 +68,20 @@ MAPPING: tuple[FieldMap, ...] = (
         "Enhed.bygning, else Opgang.bygning (Enhed.opgang), else Etage.bygning (Enhed.etage)",
         "first one found",
     ),
-    FieldMap("dwellings.unit_usage_code", "Enhed.enh020EnhedensAnvendelse", "EnhAnvendelse"),
-    FieldMap("dwellings.housing_type_code", "Enhed.enh023Boligtype", "Boligtype"),
-    FieldMap("dwellings.letting_code", "Enhed.enh045Udlejningsforhold", "Udlejningsforhold"),
-    FieldMap("dwellings.subsidy_code", "Enhed.enh046OffentligStøtte", "OffentligStoette"),
+    FieldMap(
+        "dwellings.unit_usage_code", "Enhed.enh020EnhedensAnvendelse", "code list EnhAnvendelse"
+    ),
+    FieldMap("dwellings.housing_type_code", "Enhed.enh023Boligtype", "code list Boligtype"),
+    FieldMap(
+        "dwellings.letting_code", "Enhed.enh045Udlejningsforhold", "code list Udlejningsforhold"
+    ),
+    FieldMap("dwellings.subsidy_code", "Enhed.enh046OffentligStøtte", "code list OffentligStoette"),
     FieldMap(
         "dwellings.ownership_code",
         "Bygning.byg066Ejerforhold; else Ejendomsrelation.ejendommensEjerforholdskode of the "
         "building's property: bygningPåFremmedGrund = building, or bfeNummer = Grund."
         "bestemtFastEjendom, or bfeNummer = jordstykke.sfeejendomsnr (Bygning.jordstykke)",
-        "Ejerforholdskode; first link that gives a code",
+        "code list Ejerforholdskode; first link that gives a code",
     ),
     FieldMap(
         "dwellings.floor_area_m2", "Enhed.enh026EnhedensSamledeAreal", "negative -> empty (noted)"

@@ -271,3 +271,28 @@ def test_real_dagi_parts_dissolve_per_kommune(cli: CliRunner, db: psycopg.Connec
         "select count(*), count(distinct area_id), min(st_srid(geom)), "
         "bool_and(st_isvalid(geom)) from raw.areas where area_level = 'kommune'"
     ).fetchone() == (99, 99, 25832, True)
+
+
+def test_bbr_code_seed_is_derived_from_the_real_code_lists():
+    """seeds/bbr_codes.csv is exactly what scripts/make_bbr_code_seeds.py derives."""
+    import importlib.util
+
+    root = realdata()
+    spec = importlib.util.spec_from_file_location(
+        "make_bbr_code_seeds", REPO_ROOT / "scripts" / "make_bbr_code_seeds.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    derived = module.derive(root / "bbr_kodelister" / "bbr_kodelister.csv")
+    with (REPO_ROOT / "seeds" / "bbr_codes.csv").open(encoding="utf-8", newline="") as handle:
+        committed = [tuple(r) for r in list(csv.reader(handle))[1:]]
+    assert committed == derived
+    assert {r[0] for r in committed} >= {
+        "EnhAnvendelse",
+        "Udlejningsforhold",
+        "OffentligStoette",
+        "Ejerforholdskode",
+        "Boligtype",
+        "Kommunekode",
+    }

@@ -535,3 +535,10 @@ def test_unknown_file_rejected_with_adapters_tried(
     assert counts == (0,)
     single = invoke(cli, "load", "addresses", inbox / "data.ndjson")
     assert single.exit_code == 1 and "Adapters tried:" in single.output
+
+
+def test_sources_doc_has_the_current_mapping_tables():
+    from loaders.adapters.render import DOC, updated
+
+    text = DOC.read_text(encoding="utf-8")
+    assert text == updated(text), "docs/sources.md is stale: run python -m loaders.adapters.render"
