@@ -248,3 +248,23 @@ def test_concurrent_loads_are_serialised(db: psycopg.Connection, tmp_path: Path)
         2,
         61,
     )
+
+
+def test_exact_copies_are_loaded_and_reported(db: psycopg.Connection, tmp_path: Path):
+    """Exact copies of a row are an export artefact: kept and reported; conflicts are not."""
+    from loaders.copy import load_file
+    from loaders.errors import FileRejected
+
+    row = f"{fake_cpr(1)};2023;250000;ja;nej"
+    rows = [row, f"{fake_cpr(2)};2023;1;ja;nej", row, f"{fake_cpr(3)};2023;2;ja;nej", row]
+    header = "cpr;income_year;gross_income_dkk;is_taxpayer;is_student"
+    path = write_text(tmp_path / "income.csv", "\n".join([header, *rows]) + "\n")
+    result = load_file("income", path, chunk_rows=2)  # copies within and across chunks
+    assert (result.rows_loaded, result.rows_rejected) == (5, 0)
+    assert any("2 rows are exact copies" in note for note in result.notes)
+    conflicting = path.with_name("income_2.csv")
+    write_text(conflicting, "\n".join([header, row, row, f"{fake_cpr(1)};2023;9;ja;nej"]) + "\n")
+    with pytest.raises(FileRejected, match=r"3 rows break rule 'the key \(cpr, income_year\)"):
+        load_file("income", conflicting)
+    quarantined = load_file("income", conflicting, quarantine=True)
+    assert (quarantined.rows_loaded, quarantined.rows_rejected) == (0, 3)
