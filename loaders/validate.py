@@ -156,18 +156,10 @@ class Prepared:
     """A typed chunk: `frame` for GX (raw names + companion columns), values for COPY."""
 
     frame: pd.DataFrame
-    copy_columns: list[str]  # raw names in COPY order (without the _ meta columns)
     numeric_text: dict[str, pd.Series]  # normalised numeric strings -> Decimal for COPY
     geom: pd.Series | None = None
     row_hash: pd.Series | None = None  # 64-bit hash of the whole typed row
     first_row: pd.Series | None = None  # row number of the first identical row in the chunk
-
-    @property
-    def exact_copies(self) -> int:
-        """Rows identical to an earlier row of the chunk."""
-        if self.first_row is None:
-            return 0
-        return int((self.first_row != self.first_row.index).sum())
 
 
 def as_text(values: pd.Series) -> pd.Series:
@@ -285,7 +277,6 @@ def prepare_chunk(
     if source.geometry:
         geom = chunk.get(GEOM_COLUMN, empty)
         frame["geom" + INVALID_SUFFIX] = as_text(chunk.get(GEOM_PROBLEM_COLUMN, empty))
-    copy_columns = [col.raw_name for col in source.columns] + (["geom"] if source.geometry else [])
     typed = pd.DataFrame(frame, index=chunk.index)
     row_hash = first_row = None
     if source.key:
@@ -300,7 +291,6 @@ def prepare_chunk(
         first_row = positions.groupby(row_hash.to_numpy()).transform("first")
     return Prepared(
         frame=typed,
-        copy_columns=copy_columns,
         numeric_text=numeric_text,
         geom=geom,
         row_hash=row_hash,
