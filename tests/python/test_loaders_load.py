@@ -268,3 +268,25 @@ def test_exact_copies_are_loaded_and_reported(db: psycopg.Connection, tmp_path: 
         load_file("income", conflicting)
     quarantined = load_file("income", conflicting, quarantine=True)
     assert (quarantined.rows_loaded, quarantined.rows_rejected) == (0, 3)
+
+
+def test_loader_role_without_ddl_rights(db: psycopg.Connection, tmp_path: Path, monkeypatch):
+    """A role that may only write raw tables (no CREATE, not owner) can load."""
+    import os
+
+    from loaders.copy import load_file
+
+    role = f"boligmon_pytest_loader_{os.getpid()}"
+    db.execute(f'drop role if exists "{role}"')
+    db.execute(f'create role "{role}" login')
+    try:
+        db.execute(f'grant usage on schema raw to "{role}"')
+        db.execute(f'grant select, insert, update, delete on all tables in schema raw to "{role}"')
+        db.execute(f'grant usage on all sequences in schema raw to "{role}"')
+        monkeypatch.setenv("PGUSER", role)
+        result = load_file("persons", persons_csv(tmp_path / "persons.csv"))
+        assert result.rows_loaded == 6
+        assert db.execute("select loaded_by from raw._load_log").fetchone() == (role,)
+    finally:
+        db.execute(f'drop owned by "{role}"')
+        db.execute(f'drop role "{role}"')
