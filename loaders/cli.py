@@ -37,7 +37,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(highlight=False, soft_wrap=True)
+# Wide when piped (make, CI logs): tables stay readable instead of folding at 80 columns.
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 F = TypeVar("F", bound=Callable[..., Any])
 
 SIDE_CAR_SUFFIXES = {".dbf", ".shx", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml", ".md"}
@@ -290,7 +291,14 @@ def status(
         per_source = log.latest_per_source(conn)
         recent = log.status_rows(conn, limit)
     summary = Table(title="Sources in raw")
-    for name in ("source", "loads", "failed", "latest load_id", "latest loaded at", "rows"):
+    for name in (
+        "source",
+        "loads",
+        "failed",
+        "latest load_id",
+        "latest loaded at",
+        "rows, all loads",
+    ):
         summary.add_column(name)
     for source, loads, failures, latest, at, rows in per_source:
         summary.add_row(

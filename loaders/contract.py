@@ -600,16 +600,29 @@ create table if not exists raw._rejects (
 )"""
 
 
-def all_ddl() -> list[str]:
-    """Every statement needed for the raw schema, idempotent, in order."""
-    statements = ["create schema if not exists raw", LOAD_LOG_DDL, LOAD_LOG_INDEX_DDL, REJECTS_DDL]
+def all_ddl() -> list[tuple[str, list[str]]]:
+    """(relation, statements creating it) for the raw schema, in dependency order.
+
+    Statements are idempotent (`if not exists`); `db.ensure_schema` runs them only for
+    relations that are missing, so a loader role that does not own existing tables works.
+    """
+    ddl: list[tuple[str, list[str]]] = [
+        ("raw._load_log", [LOAD_LOG_DDL, LOAD_LOG_INDEX_DDL]),
+        ("raw._rejects", [REJECTS_DDL]),
+    ]
     for source in SOURCES:
-        statements.append(raw_table_ddl(source))
-        statements.append(
-            f"comment on table raw.{source.name} is "
-            f"'{source.description.replace(chr(39), chr(39) * 2)} Written by boligmon loaders.'"
+        description = source.description.replace("'", "''")
+        ddl.append(
+            (
+                f"raw.{source.name}",
+                [
+                    raw_table_ddl(source),
+                    f"comment on table raw.{source.name} is "
+                    f"'{description} Written by boligmon loaders.'",
+                ],
+            )
         )
-    return statements
+    return ddl
 
 
 def parse_rule(col: Column) -> str:

@@ -43,6 +43,7 @@ from loaders.read import GEO_FORMATS, FileInfo, inspect_file, iter_chunks, read_
 from loaders.validate import (
     Issue,
     copy_values,
+    key_rule,
     match_columns,
     prepare_chunk,
     runner_for,
@@ -278,6 +279,8 @@ def _load_rows(
     failing = False
     key_hashes: list[np.ndarray] = []
     key_rows: list[np.ndarray] = []
+    row_hashes: list[np.ndarray] = []
+    exact_copies = 0
     raw_key = [source.raw_name(c) for c in source.key]
     total = info.size if info.format == "csv" else info.total_rows
 
@@ -315,7 +318,12 @@ def _load_rows(
                             prepared.frame.loc[good, raw_key], index=False
                         ).to_numpy()
                     )
+                    assert prepared.row_hash is not None
+                    row_hashes.append(prepared.row_hash.loc[good].to_numpy())
                     key_rows.append(good.to_numpy())
+                    exact_copies += int(
+                        (prepared.first_row.loc[good] != good).sum()  # type: ignore[union-attr]
+                    )
                 values = copy_values(source, prepared, good)
                 if source.geometry:
                     values[-1] = [EWKB(v) if v is not None else None for v in values[-1]]
@@ -328,9 +336,15 @@ def _load_rows(
                     write(row)
                 result.rows_loaded += n
 
-    duplicates = _cross_chunk_duplicates(key_hashes, key_rows)
+    duplicates, copies_across = _cross_chunk_duplicates(key_hashes, row_hashes, key_rows)
+    exact_copies += copies_across
+    if exact_copies and not failing:
+        result.notes.append(
+            f"{exact_copies} rows are exact copies of an earlier row (loaded as delivered; "
+            "staging keeps one)"
+        )
     if duplicates.size:
-        rule = f"the key ({', '.join(source.key)}) is unique within the file"
+        rule = key_rule(source)
         column = ", ".join(source.key)
         dup_issues = [Issue(int(r), column, rule, None) for r in duplicates.tolist()]
         _group(dup_issues, problems)
@@ -364,19 +378,32 @@ def _load_rows(
     return result
 
 
-def _cross_chunk_duplicates(hashes: list[np.ndarray], rows: list[np.ndarray]) -> np.ndarray:
-    """Row numbers whose key repeats in another chunk (each chunk was checked by GX)."""
-    if len(hashes) < 2:
-        return np.array([], dtype=np.int64)
-    all_hashes = np.concatenate(hashes)
-    all_rows = np.concatenate(rows)
-    chunk_of = np.concatenate([np.full(len(h), i) for i, h in enumerate(hashes)])
-    frame = pd.DataFrame({"h": all_hashes, "row": all_rows, "chunk": chunk_of})
-    dup = frame[frame["h"].duplicated(keep=False)]
-    if dup.empty:
-        return np.array([], dtype=np.int64)
-    spans = dup.groupby("h")["chunk"].transform("nunique")
-    return np.sort(dup.loc[spans > 1, "row"].to_numpy())
+def _cross_chunk_duplicates(
+    key_hashes: list[np.ndarray], row_hashes: list[np.ndarray], rows: list[np.ndarray]
+) -> tuple[np.ndarray, int]:
+    """(rows whose key repeats in another chunk with different values, exact copies found
+    across chunks). Within a chunk GX has checked the key already."""
+    if len(key_hashes) < 2:
+        return np.array([], dtype=np.int64), 0
+    frame = pd.DataFrame(
+        {
+            "key": np.concatenate(key_hashes),
+            "row_hash": np.concatenate(row_hashes),
+            "row": np.concatenate(rows),
+            "chunk": np.concatenate([np.full(len(h), i) for i, h in enumerate(key_hashes)]),
+        }
+    )
+    repeated = frame[frame["key"].duplicated(keep=False)]
+    if repeated.empty:
+        return np.array([], dtype=np.int64), 0
+    groups = repeated.groupby("key")
+    spans = groups["chunk"].transform("nunique") > 1
+    conflicting = groups["row_hash"].transform("nunique") > 1
+    bad = np.sort(repeated.loc[spans & conflicting, "row"].to_numpy())
+    copies = repeated[spans & ~conflicting]
+    # Copies within one chunk were counted per chunk; each further chunk adds one more copy.
+    across = int(copies.groupby("key")["chunk"].nunique().sub(1).sum()) if len(copies) else 0
+    return bad, across
 
 
 def _write_rejects(

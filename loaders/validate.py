@@ -44,6 +44,7 @@ from loaders.read import GEOM_COLUMN, GEOM_PROBLEM_COLUMN, LAYER_COLUMN
 EXPECTATIONS_DIR = Path(__file__).parent / "expectations"
 INVALID_SUFFIX = "__invalid"
 ONE_OF_PREFIX = "__missing_one_of__"
+COPY_COLUMN = "__exact_copy_no__"
 GEOM_RULE = "geometry is a valid Polygon or MultiPolygon (repaired with make_valid when possible)"
 
 _PATTERN_WORDS = {
@@ -155,9 +156,10 @@ class Prepared:
     """A typed chunk: `frame` for GX (raw names + companion columns), values for COPY."""
 
     frame: pd.DataFrame
-    copy_columns: list[str]  # raw names in COPY order (without the _ meta columns)
     numeric_text: dict[str, pd.Series]  # normalised numeric strings -> Decimal for COPY
     geom: pd.Series | None = None
+    row_hash: pd.Series | None = None  # 64-bit hash of the whole typed row
+    first_row: pd.Series | None = None  # row number of the first identical row in the chunk
 
 
 def as_text(values: pd.Series) -> pd.Series:
@@ -275,12 +277,24 @@ def prepare_chunk(
     if source.geometry:
         geom = chunk.get(GEOM_COLUMN, empty)
         frame["geom" + INVALID_SUFFIX] = as_text(chunk.get(GEOM_PROBLEM_COLUMN, empty))
-    copy_columns = [col.raw_name for col in source.columns] + (["geom"] if source.geometry else [])
+    typed = pd.DataFrame(frame, index=chunk.index)
+    row_hash = first_row = None
+    if source.key:
+        # Exact copies of a row (a common export artefact) are allowed and reported: the key
+        # must be unique among distinct rows. COPY_COLUMN numbers the copies of each row.
+        hashed = typed[[c for c in typed.columns if not c.startswith(ONE_OF_PREFIX)]].copy()
+        if geom is not None:
+            hashed["geom"] = geom.map(lambda g: g.hex() if isinstance(g, bytes) else "")
+        row_hash = pd.util.hash_pandas_object(hashed, index=False)
+        typed[COPY_COLUMN] = row_hash.groupby(row_hash).cumcount().astype("int64")
+        positions = pd.Series(typed.index, index=typed.index)
+        first_row = positions.groupby(row_hash.to_numpy()).transform("first")
     return Prepared(
-        frame=pd.DataFrame(frame, index=chunk.index),
-        copy_columns=copy_columns,
+        frame=typed,
         numeric_text=numeric_text,
         geom=geom,
+        row_hash=row_hash,
+        first_row=first_row,
     )
 
 
@@ -424,20 +438,20 @@ def expectation_specs(source: Source) -> list[dict[str, Any]]:
         )
     if source.key:
         raw_key = [source.raw_name(c) for c in source.key]
-        rule = f"the key ({', '.join(source.key)}) is unique within the file"
-        meta = {"column": ", ".join(source.key), "rule": rule}
-        if len(raw_key) == 1:
-            specs.append(_exp("expect_column_values_to_be_unique", meta, column=raw_key[0]))
-        else:
-            specs.append(
-                _exp(
-                    "expect_compound_columns_to_be_unique",
-                    meta,
-                    column_list=raw_key,
-                    ignore_row_if="never",
-                )
+        meta = {"column": ", ".join(source.key), "rule": key_rule(source)}
+        specs.append(
+            _exp(
+                "expect_compound_columns_to_be_unique",
+                meta,
+                column_list=[*raw_key, COPY_COLUMN],
+                ignore_row_if="never",
             )
+        )
     return specs
+
+
+def key_rule(source: Source) -> str:
+    return f"the key ({', '.join(source.key)}) is unique within the file"
 
 
 def suite_json(source: Source) -> dict[str, Any]:
@@ -450,7 +464,10 @@ def suite_json(source: Source) -> dict[str, Any]:
             "source": source.name,
             "note": (
                 "Runs on the typed frame built by prepare_chunk: CPR columns are already "
-                "person_key; '<column>__invalid' holds values that failed to parse."
+                "person_key; '<column>__invalid' holds values that failed to parse; "
+                f"'{COPY_COLUMN}' numbers exact copies of a row (0 for the first), so the key "
+                "must be unique among distinct rows while exact copies are reported, not "
+                "rejected."
             ),
         },
         "notes": None,
@@ -554,7 +571,7 @@ def _show(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, dict):
-        return ", ".join(f"{k}={_show(v)}" for k, v in value.items())
+        return ", ".join(f"{k}={_show(v)}" for k, v in value.items() if not k.startswith("__"))
     if isinstance(value, tuple | list):
         return ", ".join(str(_show(v)) for v in value)
     if isinstance(value, pd.Timestamp | np.datetime64):
@@ -569,7 +586,9 @@ def _show(value: Any) -> str | None:
 
 def validate_chunk(source: Source, prepared: Prepared) -> list[Issue]:
     """GX issues for one chunk, keeping the first broken rule per (row, column)."""
-    issues = runner_for(source).run(prepared.frame)
+    # GX returns results in its own order; report the first broken rule in suite order.
+    rank = {spec["meta"]["rule"]: i for i, spec in enumerate(expectation_specs(source))}
+    issues = sorted(runner_for(source).run(prepared.frame), key=lambda i: rank.get(i.rule, 0))
     seen: set[tuple[int, str | None]] = set()
     rows_with_issues: set[int] = set()
     kept: list[Issue] = []
@@ -582,4 +601,15 @@ def validate_chunk(source: Source, prepared: Prepared) -> list[Issue]:
         seen.add(key)
         rows_with_issues.add(issue.row)
         kept.append(issue)
+    if prepared.first_row is not None and kept:
+        # An exact copy shares the fate of the row it copies.
+        copies = prepared.first_row[prepared.first_row != prepared.first_row.index]
+        by_row: dict[int, list[Issue]] = {}
+        for issue in kept:
+            by_row.setdefault(issue.row, []).append(issue)
+        for row, first in copies.items():
+            if int(row) not in rows_with_issues:
+                kept.extend(
+                    Issue(int(row), i.column, i.rule, i.value) for i in by_row.get(int(first), [])
+                )
     return kept

@@ -63,7 +63,7 @@ def _duplicate_keys(tmp: Path) -> Path:
         "unit_id;unit_usage_code;valid_from\n"
         "1b2c3d4e-0000-4000-8000-000000000001;140;2010-01-01\n"
         "1b2c3d4e-0000-4000-8000-000000000002;140;2010-01-01\n"
-        "1b2c3d4e-0000-4000-8000-000000000001;140;01-01-2010\n"
+        "1b2c3d4e-0000-4000-8000-000000000001;150;01-01-2010\n"
     )
     return write_text(tmp / "dwellings.csv", text)
 

@@ -31,7 +31,7 @@ def test_suites_cover_the_contract_rules() -> None:
         "expect_compound_columns_to_be_unique",
     } <= types
     persons = {e["type"] for e in suite_json(get_source("persons"))["expectations"]}
-    assert {"expect_column_values_to_be_in_set", "expect_column_values_to_be_unique"} <= persons
+    assert {"expect_column_values_to_be_in_set", "expect_compound_columns_to_be_unique"} <= persons
     benefits = {e["type"] for e in suite_json(get_source("benefits"))["expectations"]}
     assert "expect_column_values_to_be_between" in benefits
 

@@ -248,3 +248,45 @@ def test_concurrent_loads_are_serialised(db: psycopg.Connection, tmp_path: Path)
         2,
         61,
     )
+
+
+def test_exact_copies_are_loaded_and_reported(db: psycopg.Connection, tmp_path: Path):
+    """Exact copies of a row are an export artefact: kept and reported; conflicts are not."""
+    from loaders.copy import load_file
+    from loaders.errors import FileRejected
+
+    row = f"{fake_cpr(1)};2023;250000;ja;nej"
+    rows = [row, f"{fake_cpr(2)};2023;1;ja;nej", row, f"{fake_cpr(3)};2023;2;ja;nej", row]
+    header = "cpr;income_year;gross_income_dkk;is_taxpayer;is_student"
+    path = write_text(tmp_path / "income.csv", "\n".join([header, *rows]) + "\n")
+    result = load_file("income", path, chunk_rows=2)  # copies within and across chunks
+    assert (result.rows_loaded, result.rows_rejected) == (5, 0)
+    assert any("2 rows are exact copies" in note for note in result.notes)
+    conflicting = path.with_name("income_2.csv")
+    write_text(conflicting, "\n".join([header, row, row, f"{fake_cpr(1)};2023;9;ja;nej"]) + "\n")
+    with pytest.raises(FileRejected, match=r"3 rows break rule 'the key \(cpr, income_year\)"):
+        load_file("income", conflicting)
+    quarantined = load_file("income", conflicting, quarantine=True)
+    assert (quarantined.rows_loaded, quarantined.rows_rejected) == (0, 3)
+
+
+def test_loader_role_without_ddl_rights(db: psycopg.Connection, tmp_path: Path, monkeypatch):
+    """A role that may only write raw tables (no CREATE, not owner) can load."""
+    import os
+
+    from loaders.copy import load_file
+
+    role = f"boligmon_pytest_loader_{os.getpid()}"
+    db.execute(f'drop role if exists "{role}"')
+    db.execute(f'create role "{role}" login')
+    try:
+        db.execute(f'grant usage on schema raw to "{role}"')
+        db.execute(f'grant select, insert, update, delete on all tables in schema raw to "{role}"')
+        db.execute(f'grant usage on all sequences in schema raw to "{role}"')
+        monkeypatch.setenv("PGUSER", role)
+        result = load_file("persons", persons_csv(tmp_path / "persons.csv"))
+        assert result.rows_loaded == 6
+        assert db.execute("select loaded_by from raw._load_log").fetchone() == (role,)
+    finally:
+        db.execute(f'drop owned by "{role}"')
+        db.execute(f'drop role "{role}"')
