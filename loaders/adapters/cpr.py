@@ -134,7 +134,7 @@ def match(path: Path) -> str | None:
     if not lines:
         return "empty file"
     typed = [ln for ln in lines if _LINE.match(ln)]
-    if len(typed) < 0.9 * len(lines):
+    if not _LINE.match(lines[0]) or len(typed) < 0.9 * len(lines):
         return "lines do not start with a 3-digit record type"
     persons = [ln for ln in typed if ln[:3] in LAYOUT and re.fullmatch(r"\d{10}", ln[3:13])]
     if not persons:
