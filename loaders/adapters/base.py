@@ -174,15 +174,15 @@ def read_entity_frame(path: Path) -> pd.DataFrame:
         )
     if info.kind == "ndjson":
         rows = [json.loads(line) for line in _decode(path.read_bytes()).splitlines() if line]
-        return _text_frame(rows)
+        return text_frame(rows)
     if info.kind == "json":
         data = json.loads(path.read_text(encoding="utf-8-sig"))
         rows = [r for records in json_records(data).values() for r in records]
-        return _text_frame(rows)
+        return text_frame(rows)
     raise ValueError(f"{path.name}: not an entity file ({info.kind})")
 
 
-def _text_frame(rows: list[dict]) -> pd.DataFrame:
+def text_frame(rows: list[dict]) -> pd.DataFrame:
     """JSON objects -> text columns: null and missing keys become '', nested values JSON."""
     names = list(dict.fromkeys(k for row in rows for k in row))
 

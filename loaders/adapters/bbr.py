@@ -22,6 +22,7 @@ versions of the unit.
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -35,8 +36,10 @@ from loaders.adapters.base import (
     FieldMap,
     Output,
     Sniff,
+    json_records,
     read_entity_frame,
     sniff,
+    text_frame,
     to_date,
     unknown_codes,
 )
@@ -168,9 +171,27 @@ def read_ois_zip(path: Path, keep: set[str] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, dtype=str).fillna("")
 
 
-def read_entity(path: Path, keep: set[str] | None = None) -> pd.DataFrame:
-    if sniff(path).kind == "zip":
+def json_entities(path: Path) -> dict[str, pd.DataFrame]:
+    """The BBR entities of a JSON document, by the keys of each of its lists (a Datafordeleren
+    download may hold EnhedList, BygningList, ... in one file)."""
+    data = json.loads(path.read_text(encoding="utf-8-sig"))
+    found: dict[str, list[pd.DataFrame]] = {}
+    for rows in json_records(data).values():
+        keys = tuple(dict.fromkeys(k for row in rows[:50] for k in row))
+        entity = entity_of(Sniff(path, "csv", fields=keys))
+        if entity:
+            found.setdefault(entity, []).append(text_frame(rows))
+    return {k: pd.concat(v, ignore_index=True) for k, v in found.items()}
+
+
+def read_entity(
+    path: Path, keep: set[str] | None = None, entity: str | None = None
+) -> pd.DataFrame:
+    info = sniff(path)
+    if info.kind == "zip":
         return read_ois_zip(path, keep)
+    if info.kind == "json" and entity is not None:
+        return json_entities(path).get(entity, pd.DataFrame())
     frame = read_entity_frame(path)
     frame.columns = [c.strip().lstrip("\ufeff") for c in frame.columns]
     return frame
@@ -195,13 +216,18 @@ def _current(frame: pd.DataFrame) -> pd.DataFrame:
 def _companions(path: Path) -> dict[str, list[Path]]:
     found: dict[str, list[Path]] = {}
     for other in sorted(path.parent.iterdir()):
-        if other == path or not other.is_file() or other.name.startswith("."):
+        if not other.is_file() or other.name.startswith("."):
             continue
         info = sniff(other)
         if is_jordstykke_layer(info):
             found.setdefault("jordstykke", []).append(other)
             continue
-        if info.kind not in ("csv", "json", "ndjson", "zip"):
+        if info.kind == "json":
+            for entity in json_entities(other):
+                if entity != "enhed":
+                    found.setdefault(entity, []).append(other)
+            continue
+        if other == path or info.kind not in ("csv", "ndjson", "zip"):
             continue
         entity = entity_of(info)
         if entity and entity != "enhed":
@@ -209,8 +235,8 @@ def _companions(path: Path) -> dict[str, list[Path]]:
     return found
 
 
-def _read_all(paths: list[Path], keep: set[str] | None = None) -> pd.DataFrame:
-    frames = [read_entity(p, keep) for p in paths]
+def _read_all(paths: list[Path], entity: str, keep: set[str] | None = None) -> pd.DataFrame:
+    frames = [read_entity(p, keep, entity) for p in paths]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -226,7 +252,7 @@ def convert(path: Path) -> Conversion:
             "(building, construction year, ownership); nothing to load on its own"
         )
         return conv
-    units = read_entity(path)
+    units = read_entity(path, entity="enhed")
     companions = _companions(path)
     conv.companions = [p for paths in companions.values() for p in paths]
     notes = conv.notes
@@ -266,6 +292,7 @@ def convert(path: Path) -> Conversion:
     buildings = _current(
         _read_all(
             companions.get("bygning", []),
+            "bygning",
             {
                 "id_lokalId",
                 "registreringTil",
@@ -344,6 +371,7 @@ def _building_ids(units: pd.DataFrame, companions: dict[str, list[Path]]) -> lis
         table = _current(
             _read_all(
                 companions[entity],
+                entity,
                 {"id_lokalId", "registreringTil", "virkningFra", "virkningTil", "bygning"},
             )
         )
@@ -367,7 +395,7 @@ def _ownership(
         if code:
             owner[b] = code
             how["byg066"] += 1
-    relations = _current(_read_all(companions.get("ejendomsrelation", [])))
+    relations = _current(_read_all(companions.get("ejendomsrelation", []), "ejendomsrelation"))
     if relations.empty:
         return owner, how
     relations = relations[_col(relations, "ejendommensEjerforholdskode") != ""]
@@ -391,7 +419,7 @@ def _ownership(
             owner[b] = bpfg[b]
             how["bygning på fremmed grund"] += 1
     if companions.get("grund"):
-        grund = _current(_read_all(companions["grund"]))
+        grund = _current(_read_all(companions["grund"], "grund"))
         bfe_of_grund = dict(
             zip(grund["id_lokalId"], _col(grund, "bestemtFastEjendom"), strict=True)
         )

@@ -317,6 +317,22 @@ def test_bbr_datafordeler_json(cli: CliRunner, db: psycopg.Connection, tmp_path:
     _check_bbr(db)
 
 
+def test_bbr_one_json_document_with_several_entity_lists(
+    cli: CliRunner, db: psycopg.Connection, tmp_path: Path
+):
+    inbox = tmp_path / "bbr_one_json"
+    inbox.mkdir()
+    document = {
+        "EnhedList": [{k: (v or None) for k, v in row.items()} for row in _units()],
+        "BygningList": _buildings(),
+        "OpgangList": _opgange(),
+    }
+    (inbox / "BBR_Totaludtraek.json").write_text(json.dumps(document), encoding="utf-8")
+    result = invoke(cli, "load-dir", inbox)
+    assert result.exit_code == 0, result.output
+    _check_bbr(db)
+
+
 def _ois_zip(path: Path, table: str, rows: list[dict[str, str]]) -> Path:
     body = "".join(
         f"<{table.lower()}>"
