@@ -22,6 +22,7 @@ import pandas as pd
 import psycopg
 import pytest
 from conftest import invoke
+from fakedata import cpr_record, fake_cpr
 from typer.testing import CliRunner
 
 from loaders.contract import SOURCES
@@ -90,6 +91,7 @@ def loaded(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             root / "dagi_2014_neogeografen" / "kommuner_dissolved.geojson",
         ],
     )
+    fake_residents_extract(inbox / "U000001.txt", root, RESIDENTS)
     with psycopg.connect(dbname=database, autocommit=True) as conn:
         ensure_schema(conn)
         tables = ", ".join(["raw._rejects", "raw._load_log"] + [f"raw.{s.name}" for s in SOURCES])
@@ -103,8 +105,54 @@ def loaded(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             "+int_units_tenure_derived",
             "+int_address_areas",
             "+int_bbr_unknown_codes",
+            "+int_residences_address_matched",
         )
         yield conn
+
+
+RESIDENTS = 60
+
+
+def _sample_addresses(root: Path, n: int) -> list[dict[str, str]]:
+    with (root / "dawa_adresser_sample" / "adresser_sample.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    step = len(rows) // n
+    return rows[::step][:n]
+
+
+def fake_residents_extract(path: Path, root: Path, n: int) -> None:
+    """A CPR extract of n fake persons (fake_cpr) living at real sample addresses, written the
+    way CPR writes addresses: husnr right-aligned with its letter, floor 2 characters."""
+    lines = []
+    for i, address in enumerate(_sample_addresses(root, n)):
+        pnr = fake_cpr(500 + i)
+        number = address["husnr"]
+        digits = "".join(c for c in number if c.isdigit())
+        letter = "".join(c for c in number if c.isalpha())
+        floor = address["etage"]
+        floor = f"{int(floor):02d}" if floor.isdigit() else floor
+        lines.append(cpr_record("001", pnr, {36: "01", 67: "M", 68: "1980-01-01"}))
+        lines.append(
+            cpr_record(
+                "025",
+                pnr,
+                {30: address["kommunekode"], 34: address["vejkode"],
+                 38: f"{digits:>3}{letter or ' '}", 42: floor, 44: address["doer"].ljust(4),
+                 98: "202001010000"},
+            )
+        )  # fmt: skip
+    path.write_text("\n".join(lines) + "\n", encoding="latin-1")
+
+
+def test_cpr_extract_addresses_match_real_dar_addresses(loaded: psycopg.Connection):
+    """Residences from the CPR adapter find their real DAR address by the CPR-style KVHX."""
+    expected = [a["adresse_id"] for a in _sample_addresses(realdata(), RESIDENTS)]
+    rows = loaded.execute(
+        "select address_id, match_method from intermediate.int_residences_address_matched"
+    ).fetchall()
+    assert len(rows) == RESIDENTS
+    assert sorted(r[0] for r in rows) == sorted(expected)
+    assert {r[1] for r in rows} == {"kvhx_bitemporal"}
 
 
 def _current_units_from_csv() -> pd.DataFrame:

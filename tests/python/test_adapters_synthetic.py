@@ -13,20 +13,13 @@ from pathlib import Path
 
 import psycopg
 from conftest import invoke
+from fakedata import cpr_record as _record
 from fakedata import fake_cpr
 from typer.testing import CliRunner
 
 from loaders.adapters.base import make_kvhx
 
 # --------------------------------------------------------------------------- CPR extract
-
-
-def _record(kind: str, pnr: str, fields: dict[int, str], width: int = 400) -> str:
-    """A fixed-width CPR record: fields by 1-based start position (domain.md §3.2 layout)."""
-    line = [" "] * width
-    for start, text in {1: kind, 4: pnr, **fields}.items():
-        line[start - 1 : start - 1 + len(text)] = list(text)
-    return "".join(line).rstrip()
 
 
 def cpr_extract(path: Path) -> Path:
