@@ -479,7 +479,7 @@ def build_geo(
             rng,
             _cell_box(g, ri + 1, rj),
             "almen",
-            112,
+            160,
             af,
             C.AREA_R,
             C.NEWBUILD_FROM,
