@@ -201,8 +201,21 @@ def load_dir(
 @handle_errors
 def status(
     limit: Annotated[int, typer.Option(help="How many recent load attempts to list.")] = 20,
+    warehouse: Annotated[
+        bool,
+        typer.Option(
+            "--warehouse",
+            help="Show the warehouse instead: last refresh, data vintage, freshness, failing "
+            "tests, rows per mart (loaders/refresh.py).",
+        ),
+    ] = False,
 ) -> None:
     """Summarise raw._load_log: the latest loads per source and the recent attempts."""
+    if warehouse:  # operations view, implemented in loaders/refresh.py
+        from loaders.refresh import print_warehouse_status
+
+        print_warehouse_status(console)
+        return
     from loaders import log
     from loaders.db import connect, ensure_schema
 
@@ -267,6 +280,13 @@ def suites() -> None:
 def version() -> None:
     """Print the loader version."""
     console.print(__version__)
+
+
+# --- operations: `boligmon refresh` lives in loaders/refresh.py ----------------------------
+from loaders.refresh import register as _register_refresh  # noqa: E402
+
+_register_refresh(app)
+# --- end operations ---------------------------------------------------------------------------
 
 
 def main() -> None:
