@@ -392,9 +392,8 @@ def parse_run_results(target: Path) -> tuple[list[dict[str, Any]], list[dict[str
             continue
         node = nodes.get(r["unique_id"], {})
         kind = node.get("resource_type") or r["unique_id"].split(".")[0]
-        message = mask_text(
-            (r.get("message") or "").strip().splitlines()[0] if r.get("message") else ""
-        )
+        lines = [x.strip() for x in (r.get("message") or "").splitlines() if x.strip()]
+        message = mask_text(" ".join(lines))[:400]
         if kind == "test":
             attached = node.get("attached_node") or ""
             tests.append(
