@@ -266,6 +266,13 @@ def status(
     console.print(attempts)
 
 
+# --- operations: `boligmon refresh` lives in loaders/refresh.py ----------------------------
+from loaders.refresh import register as _register_refresh  # noqa: E402
+
+_register_refresh(app)
+# --- end operations ---------------------------------------------------------------------------
+
+
 @app.command()
 @handle_errors
 def suites() -> None:
@@ -280,13 +287,6 @@ def suites() -> None:
 def version() -> None:
     """Print the loader version."""
     console.print(__version__)
-
-
-# --- operations: `boligmon refresh` lives in loaders/refresh.py ----------------------------
-from loaders.refresh import register as _register_refresh  # noqa: E402
-
-_register_refresh(app)
-# --- end operations ---------------------------------------------------------------------------
 
 
 def main() -> None:

@@ -443,23 +443,6 @@ def has_report_command() -> bool:
     return "report" in names
 
 
-def report_args(run_dir: Path) -> list[str]:
-    """Arguments for `boligmon report`: an output option pointing into the run dir, if it has
-    one (the command is written on another branch; only its name is assumed)."""
-    from loaders.cli import app
-
-    for command in app.registered_commands:
-        if (command.name or getattr(command.callback, "__name__", "")) != "report":
-            continue
-        import inspect
-
-        params = inspect.signature(command.callback).parameters if command.callback else {}
-        for name in ("out", "output", "out_dir", "output_dir"):
-            if name in params:
-                return [f"--{name.replace('_', '-')}", str(run_dir / "report")]
-    return []
-
-
 # ---------------------------------------------------------------------------------------------
 # the run
 
@@ -699,7 +682,7 @@ def _steps(
     if opts.report and has_report_command():
         say("[refresh] boligmon report")
         proc = subprocess.run(
-            [sys.executable, "-m", "loaders", "report", *report_args(run_dir)],
+            [sys.executable, "-m", "loaders", "report"],
             cwd=opts.project_dir,
             env=dbt_env(opts.project_dir),
             stdout=(run_dir / "report.log").open("w"),
