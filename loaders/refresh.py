@@ -381,6 +381,24 @@ def vars_arg(values: dict[str, Any]) -> list[str]:
     return ["--vars", json.dumps(values)] if values else []
 
 
+def marts_schema(target: Path) -> str:
+    """The live marts schema, from the manifest the freshness step just parsed (without the
+    marts_next var): `marts` in prod."""
+    try:
+        manifest = json.loads((target / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return LIVE_MARTS
+    schemas = {
+        n["schema"]
+        for n in manifest.get("nodes", {}).values()
+        if n.get("resource_type") == "model"
+        and n.get("original_file_path", "").startswith("models/marts/")
+    }
+    if len(schemas) != 1:
+        raise RuntimeError(f"expected one schema for the marts, the manifest has {sorted(schemas)}")
+    return schemas.pop()
+
+
 def parse_run_results(target: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     results = json.loads((target / "run_results.json").read_text())
     manifest = json.loads((target / "manifest.json").read_text())
@@ -621,7 +639,8 @@ def _steps(
     if not (opts.project_dir / "dbt_packages").exists():
         run_dbt(opts, ["deps", "--quiet"], dbt_log)
     say("[refresh] dbt source freshness")
-    (target / "sources.json").unlink(missing_ok=True)
+    for name in ("sources.json", "manifest.json"):
+        (target / name).unlink(missing_ok=True)
     run_dbt(opts, ["source", "freshness"], dbt_log)
     delivered = {
         r[0]
@@ -636,7 +655,7 @@ def _steps(
         return
 
     # 4. build into marts_next
-    live = LIVE_MARTS
+    live = marts_schema(target)  # `marts` in prod, `<target schema>_marts` in dev targets
     next_schema, prev_schema = live + NEXT_SUFFIX, live + PREV_SUFFIX
     publish.reset_next(conn, next_schema)
     for name in ("run_results.json",):
@@ -651,6 +670,9 @@ def _steps(
     if not (target / "run_results.json").exists():
         raise RuntimeError(f"dbt build produced no run_results.json (exit {rc}); see {dbt_log}")
     report.failed_tests, report.failed_models = parse_run_results(target)
+    built_in = marts_schema(target)
+    if built_in != next_schema:
+        raise RuntimeError(f"the marts were built in {built_in}, not {next_schema}: not publishing")
     for m in report.failed_models:
         m["data"] = "violates" in m["message"] and "constraint" in m["message"]
     if rc != 0 or report.failed_tests or report.failed_models:
@@ -671,6 +693,13 @@ def _steps(
     report.mart_rows = mart_row_counts(conn, live)
     if result.previous is None:
         report.notes.append("first publication: there was no previous marts schema")
+    else:
+        gone = sorted(set(publish.tables_in(conn, prev_schema)) - set(result.tables))
+        if gone:
+            report.notes.append(
+                f"not republished (no longer built by dbt; kept in {prev_schema} until the next "
+                f"publication): {', '.join(gone)}"
+            )
 
     # 6. docs and report (after publication, so they describe what is published)
     if opts.docs:

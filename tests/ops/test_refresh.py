@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Ops, mart_hashes
+from conftest import ROOT, Ops, mart_hashes
 from minidata import write_areas
 
 MARTS = {"dim_area", "dim_indicator", "dim_period", "fct_area_indicators", "fct_data_coverage"}
@@ -191,18 +193,31 @@ def test_second_refresh_while_one_runs_stops_at_once(ops: Ops) -> None:
         holder.execute("set application_name = 'boligmon-refresh'")
         holder.execute("select pg_advisory_lock(%s)", (REFRESH_LOCK_KEY,))
         proc = ops.refresh()
+        # the scheduler wrapper passes the exit code through (make would turn it into 2 anyway)
+        script = subprocess.run(
+            [
+                "bash",
+                str(ROOT / "scripts" / "refresh.sh"),
+                str(ops.inbox),
+                "--project-dir",
+                str(ops.project),
+                "--runs-dir",
+                str(ops.runs),
+            ],
+            env=ops.env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "another refresh is running" in proc.stderr
     assert "boligmon-refresh (backend pid" in proc.stderr
     assert "This run did nothing" in proc.stderr
+    assert script.returncode == 2, script.stdout + script.stderr
+    assert "another refresh is running" in script.stderr
 
 
 def test_status_warehouse_shows_the_last_runs(ops: Ops) -> None:
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
     proc = subprocess.run(
         [sys.executable, "-m", "loaders", "status", "--warehouse"],
         cwd=ROOT,
