@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, Ops
+from ops_support import ROOT, Ops
 
 spec = importlib.util.spec_from_file_location(
     "check_manifest", ROOT / "scripts" / "check_manifest.py"

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from conftest import Ops
 
 from loaders import publish
 
@@ -88,7 +87,6 @@ def test_missing_build_changes_nothing(admin: psycopg.Connection, database: str)
     assert not publish.schema_exists(admin, PREV)
 
 
-def test_reset_next_empties_the_build_schema(admin: psycopg.Connection, ops: Ops) -> None:
-    del ops
+def test_reset_next_empties_the_build_schema(admin: psycopg.Connection) -> None:
     publish.reset_next(admin, NEXT)
     assert not publish.schema_exists(admin, NEXT)

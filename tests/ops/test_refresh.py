@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, Ops, mart_hashes
 from minidata import write_areas
+from ops_support import ROOT, Ops, mart_hashes
 
 MARTS = {"dim_area", "dim_indicator", "dim_period", "fct_area_indicators", "fct_data_coverage"}
 PLANTED_TEST = "assert_planted_failure_blocks_publication"
