@@ -145,6 +145,8 @@ class RunReport:
         if self.status == "nothing_new":
             lines.append("  nothing new: no new files and no loads since the last publication;")
             lines.append("  the marts were not rebuilt (use --force to rebuild anyway).")
+        elif not self.built and self.status == "data_problem":
+            lines.append("  not rebuilt: nothing was loaded since the last publication.")
         if self.rejected:
             lines.append(f"  rejected files ({len(self.rejected)}):")
             for f in self.rejected:
