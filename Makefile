@@ -12,7 +12,8 @@ TEST_DATA := $(ROOT)/data/synthetic-small
 TEST_DB ?= boligmon_test
 
 .PHONY: help demo test install venv apt key profile db-start db-stop db-status db-init \
-        synthetic load build docs docs-serve lint pytest dbt-it dbt-test summary clean bench
+        synthetic load build docs docs-serve lint pytest dbt-it dbt-test summary clean bench \
+        refresh check-manifest test-ops
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -81,7 +82,7 @@ summary:
 	@$(ENV) $$VENV/bin/python -m loaders.summary
 
 lint: venv ## ruff + sqlfluff
-	@$(ENV) ruff check loaders tests bench && ruff format --check loaders tests bench
+	@$(ENV) ruff check loaders tests scripts && ruff format --check loaders tests scripts
 	@$(ENV) sqlfluff lint models macros tests --processes 2 --disable-progress-bar
 
 pytest: venv key db-start ## Python tests against the real database (throwaway databases)
@@ -93,6 +94,15 @@ dbt-it: venv db-start ## integration tests of packages_local/dbt_expectations
 
 dbt-test: venv profile key db-start ## small synthetic municipality -> raw -> dbt build with all tests
 	@$(ENV) bash scripts/dbt_test.sh
+
+refresh: venv profile key db-init ## monthly refresh: new inbox files -> build+test in marts_next -> publish (INBOX=dir)
+	@$(ENV) bash scripts/refresh.sh $(or $(INBOX),$(BOLIGMON_INBOX),$(DEMO_DATA)/inbox) $(REFRESH_ARGS)
+
+check-manifest: venv profile ## project rule checks (dbt-project-evaluator rules) on the parsed manifest
+	@$(ENV) dbt deps --quiet && dbt parse --quiet && python scripts/check_manifest.py target/manifest.json
+
+test-ops: venv key db-start ## refresh/publication/manifest-check tests (throwaway database; ~8 min)
+	@$(ENV) pytest -q -p no:cacheprovider tests/ops
 
 bench: venv db-start ## benchmarks -> docs/benchmarks.md
 	@$(ENV) python -m bench.run
