@@ -20,7 +20,7 @@ help: ## list targets
 
 demo: install db-start db-init key synthetic load build docs summary ## install, start db, load synthetic municipality, build, test, docs
 
-test: install db-start key lint pytest dbt-it dbt-test ## the whole test suite (lint, pytest, package tests, dbt build)
+test: install db-start key lint check-manifest pytest dbt-it dbt-test test-ops ## the whole test suite
 	@echo "make test: all suites passed"
 
 install: apt venv profile ## venv with pinned deps; Postgres+PostGIS via apt when missing
