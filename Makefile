@@ -11,6 +11,7 @@ DEMO_DATA := $(ROOT)/data/synthetic
 TEST_DATA := $(ROOT)/data/synthetic-small
 TEST_DB ?= boligmon_test
 
+PHONY_EXTRA := demo-refresh
 .PHONY: help demo test install venv apt key profile db-start db-stop db-status db-init \
         synthetic load build docs docs-serve lint pytest dbt-it dbt-test summary clean bench \
         refresh check-manifest test-ops
@@ -18,7 +19,7 @@ TEST_DB ?= boligmon_test
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
-demo: install db-start db-init key synthetic load build docs summary ## install, start db, load synthetic municipality, build, test, docs
+demo: install db-init key synthetic demo-refresh summary ## install, start db, generate+load the synthetic municipality, build, test, publish, docs
 
 test: install db-start key lint check-manifest pytest dbt-it dbt-test test-ops ## the whole test suite
 	@echo "make test: all suites passed"
@@ -77,6 +78,9 @@ docs: venv profile ## generate dbt docs (auditors) into target/
 
 docs-serve:
 	@$(ENV) dbt docs serve --port 8080
+
+demo-refresh: venv profile key
+	@$(ENV) bash scripts/refresh.sh $(DEMO_DATA)/inbox
 
 summary:
 	@$(ENV) $$VENV/bin/python -m loaders.summary
