@@ -11,8 +11,7 @@ DEMO_DATA := $(ROOT)/data/synthetic
 TEST_DATA := $(ROOT)/data/synthetic-small
 TEST_DB ?= boligmon_test
 
-PHONY_EXTRA := demo-refresh
-.PHONY: help demo test install venv apt key profile db-start db-stop db-status db-init \
+.PHONY: help demo demo-refresh test install venv apt key profile db-start db-stop db-status db-init \
         synthetic load build docs docs-serve lint pytest dbt-it dbt-test summary clean bench \
         refresh check-manifest test-ops
 
