@@ -138,7 +138,7 @@ concentration as (
         profile_id,
         count(*) as n_destinations,
         -- one division each, so that the indices are exact fractions of the counts
-        sum(households * households)::numeric / (max(total_households) ^ 2)
+        sum(households * households)::numeric / (max(total_households) * max(total_households))
             as households_hhi,
         sum(households) filter (
             where destination_rank <= {{ var('moves_displacement_top_k') }}
