@@ -3,8 +3,10 @@
 -- marts.fct_flows). **Grain**: move year × area level × origin area × origin tenure ×
 -- destination area × destination tenure × move type. **Primary Key**: (move_year, area_level,
 -- origin_area_id, origin_tenure, destination_area_id, destination_tenure, move_type).
--- Tenure `all` rows are the area × area matrix; destination `all` rows are the origin's total
--- (the denominator of the destination shares). `tenure_conversion` rows are in-place tenure
+-- Every combination of origin tenure, destination area and destination tenure is also given
+-- rolled up to `all` (cube): tenure `all` on both sides is the area × area matrix, the kommune
+-- level with tenures is the tenure × tenure matrix, destination `all` rows are the origin's
+-- total (the denominator of the destination shares). `tenure_conversion` rows are in-place tenure
 -- changes (origin = destination area). persons = distinct persons, households = distinct
 -- household moves (int_moves.household_move_id; for conversions: address and date).
 with events as (
@@ -55,15 +57,12 @@ aggregated as (
         count(distinct person_key) as persons,
         count(distinct household_move_id) as households
     from in_period
-    group by grouping sets (
-        (
-            move_year, area_level, origin_area_id, origin_tenure,
-            destination_area_id, destination_tenure, move_type
-        ),
-        (move_year, area_level, origin_area_id, destination_area_id, move_type),
-        (move_year, area_level, origin_area_id, origin_tenure, destination_tenure, move_type),
-        (move_year, area_level, origin_area_id, move_type)
-    )
+    group by
+        move_year,
+        area_level,
+        origin_area_id,
+        move_type,
+        cube (origin_tenure, destination_area_id, destination_tenure)
 )
 
 select
