@@ -1,4 +1,8 @@
-{{ config(materialized='table', indexes=[{'columns': ['area_level', 'area_id', 'move_year']}]) }}
+{{ config(
+    materialized='table',
+    post_hook=['analyze {{ this }}'],
+    indexes=[{'columns': ['area_level', 'area_id', 'move_year']}],
+) }}
 -- Exact in- and out-movement per area, tenure and year (internal: before disclosure control;
 -- the public version is marts.fct_area_turnover). **Primary Key**: (move_year, area_level,
 -- area_id, tenure). The cell is the area (tenure `all`) or the area × tenure: a move is an
@@ -157,6 +161,13 @@ stayers as (
         start_of_year.cohort_year
 ),
 
+years as (
+    select generate_series(
+        extract(year from date '{{ var("period_start_date") }}')::int,
+        extract(year from date '{{ var("period_end_date") }}')::int
+    ) as move_year
+),
+
 dwelling_addresses as (
     select
         tenure.address_id,
@@ -165,12 +176,7 @@ dwelling_addresses as (
         areas.area_id,
         years.move_year
     from {{ ref('int_address_tenure') }} as tenure
-    inner join (
-        select generate_series(
-            extract(year from date '{{ var("period_start_date") }}')::int,
-            extract(year from date '{{ var("period_end_date") }}')::int
-        ) as move_year
-    ) as years
+    inner join years
         on
             tenure.valid_from <= make_date(years.move_year, 1, 1)
             and (tenure.valid_to is null or tenure.valid_to > make_date(years.move_year, 1, 1))

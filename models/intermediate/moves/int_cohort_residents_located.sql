@@ -1,5 +1,6 @@
 {{ config(
     materialized='table',
+    post_hook=['analyze {{ this }}'],
     indexes=[{'columns': ['area_level', 'area_id', 'cohort_date']}, {'columns': ['person_key']}],
 ) }}
 -- Residents on every 1 January (cohort date) located at every area level, with the family
@@ -61,6 +62,6 @@ inner join {{ ref('int_address_areas') }} as areas
         and (areas.valid_to is null or snapshots.cohort_date < areas.valid_to)
 where areas.area_level not in (
     {%- for level in var('moves_excluded_area_levels') %}
-    '{{ level }}'{% if not loop.last %}, {% endif %}
+        '{{ level }}'{% if not loop.last %}, {% endif %}
     {%- endfor %}
 )

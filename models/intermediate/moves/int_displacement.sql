@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='table', post_hook=['analyze {{ this }}']) }}
 -- Exact destination distribution of out-movers from list or priority areas (internal: before
 -- disclosure control; the public version is marts.fct_displacement). **Primary Key**:
 -- (move_year, area_level, origin_area_id, profile_id, destination_area_id).
@@ -45,12 +45,12 @@ origin_moves as (
         on
             moves.area_level = list_areas.area_level
             and moves.origin_area_id = list_areas.area_id
-            and list_areas.first_list_year <= moves.move_year
+            and moves.move_year >= list_areas.first_list_year
     where
         list_areas.area_id is not null
         or moves.origin_area_id in (
             {%- for area_id in var('moves_displacement_priority_area_ids') %}
-            '{{ area_id }}',
+                '{{ area_id }}',
             {%- endfor %}
             null
         )
@@ -73,13 +73,14 @@ profiled as (
             origin_moves.person_key = k3.person_key
             and k3.measure_id = 'k3_dk_only'
             and k3.cohort_date = make_date(origin_moves.move_year, 1, 1)
-    cross join lateral (
-        values
-        ('all', true),
-        ('nw', coalesce(origin.is_non_western, false)),
-        ('k1', coalesce(k1.measure_value >= {{ var('moves_profile_k1_min_fte') }}, false)),
-        ('k3_basic', coalesce(k3.measure_value = 1, false))
-    ) as profile (profile_id, is_member)
+    cross join
+        lateral (
+            values
+            ('all', true),
+            ('nw', coalesce(origin.is_non_western, false)),
+            ('k1', coalesce(k1.measure_value >= {{ var('moves_profile_k1_min_fte') }}, false)),
+            ('k3_basic', coalesce(k3.measure_value = 1, false))
+        ) as profile (profile_id, is_member)
     where profile.is_member
 ),
 

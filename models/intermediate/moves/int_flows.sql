@@ -1,4 +1,8 @@
-{{ config(materialized='table', indexes=[{'columns': ['area_level', 'move_year']}]) }}
+{{ config(
+    materialized='table',
+    post_hook=['analyze {{ this }}'],
+    indexes=[{'columns': ['area_level', 'move_year']}],
+) }}
 -- Exact origin × destination flows (internal: before disclosure control; the public version is
 -- marts.fct_flows). **Grain**: move year × area level × origin area × origin tenure ×
 -- destination area × destination tenure × move type. **Primary Key**: (move_year, area_level,

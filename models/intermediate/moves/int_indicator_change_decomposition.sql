@@ -1,4 +1,8 @@
-{{ config(materialized='table', indexes=[{'columns': ['area_level', 'area_id', 'change_year']}]) }}
+{{ config(
+    materialized='table',
+    post_hook=['analyze {{ this }}'],
+    indexes=[{'columns': ['area_level', 'area_id', 'change_year']}],
+) }}
 -- Exact decomposition of the change of each legal measure's share (K4: the mean) in an area
 -- between 1 January t and 1 January t+1 (internal: before disclosure control; the public
 -- version is marts.fct_indicator_change_decomposition). **Primary Key**: (change_year,

@@ -1,5 +1,6 @@
 {{ config(
     materialized='table',
+    post_hook=['analyze {{ this }}'],
     indexes=[{'columns': ['area_level', 'move_year']}, {'columns': ['move_id']}],
 ) }}
 -- Every move at every area level (person level, intermediate only). **Primary Key**:
@@ -16,7 +17,7 @@ levels as (
     from {{ ref('int_address_areas') }}
     where area_level not in (
         {%- for level in var('moves_excluded_area_levels') %}
-        '{{ level }}'{% if not loop.last %}, {% endif %}
+            '{{ level }}'{% if not loop.last %}, {% endif %}
         {%- endfor %}
     )
 )

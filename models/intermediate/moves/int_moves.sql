@@ -1,5 +1,6 @@
 {{ config(
     materialized='table',
+    post_hook=['analyze {{ this }}'],
     indexes=[{'columns': ['move_id'], 'unique': True}, {'columns': ['move_date']}],
 ) }}
 -- Moves (fct_moves, person level, intermediate only): one row per move of a person, derived
@@ -173,8 +174,32 @@ typed as (
     from events
 ),
 
-areas as (
-    select * from {{ ref('int_address_areas') }}
+origin_areas as (
+    select
+        typed.person_key,
+        typed.move_date,
+        jsonb_object_agg(areas.area_level, areas.area_id) as areas
+    from typed
+    inner join {{ ref('int_address_areas') }} as areas
+        on
+            typed.origin_address_id = areas.address_id
+            and areas.valid_from <= typed.move_date - 1
+            and (areas.valid_to is null or areas.valid_to > typed.move_date - 1)
+    group by typed.person_key, typed.move_date
+),
+
+destination_areas as (
+    select
+        typed.person_key,
+        typed.move_date,
+        jsonb_object_agg(areas.area_level, areas.area_id) as areas
+    from typed
+    inner join {{ ref('int_address_areas') }} as areas
+        on
+            typed.destination_address_id = areas.address_id
+            and typed.move_date >= areas.valid_from
+            and (areas.valid_to is null or typed.move_date < areas.valid_to)
+    group by typed.person_key, typed.move_date
 ),
 
 tenure as (
@@ -203,23 +228,15 @@ select
         when typed.destination_kind = 'address'
             then coalesce(destination_tenure.tenure, 'ukendt')
     end as destination_tenure,
-    (
-        select coalesce(jsonb_object_agg(areas.area_level, areas.area_id), '{}'::jsonb)
-        from areas
-        where
-            areas.address_id = typed.origin_address_id
-            and areas.valid_from <= typed.move_date - 1
-            and (areas.valid_to is null or areas.valid_to > typed.move_date - 1)
-    ) as origin_areas,
-    (
-        select coalesce(jsonb_object_agg(areas.area_level, areas.area_id), '{}'::jsonb)
-        from areas
-        where
-            areas.address_id = typed.destination_address_id
-            and areas.valid_from <= typed.move_date
-            and (areas.valid_to is null or areas.valid_to > typed.move_date)
-    ) as destination_areas
+    coalesce(origin_areas.areas, '{}'::jsonb) as origin_areas,
+    coalesce(destination_areas.areas, '{}'::jsonb) as destination_areas
 from typed
+left join origin_areas
+    on typed.person_key = origin_areas.person_key and typed.move_date = origin_areas.move_date
+left join destination_areas
+    on
+        typed.person_key = destination_areas.person_key
+        and typed.move_date = destination_areas.move_date
 left join tenure as origin_tenure
     on
         typed.origin_address_id = origin_tenure.address_id
@@ -228,8 +245,8 @@ left join tenure as origin_tenure
 left join tenure as destination_tenure
     on
         typed.destination_address_id = destination_tenure.address_id
-        and destination_tenure.valid_from <= typed.move_date
+        and typed.move_date >= destination_tenure.valid_from
         and (
             destination_tenure.valid_to is null
-            or destination_tenure.valid_to > typed.move_date
+            or typed.move_date < destination_tenure.valid_to
         )

@@ -1,4 +1,8 @@
-{{ config(materialized='table', indexes=[{'columns': ['person_key', 'cohort_date']}]) }}
+{{ config(
+    materialized='table',
+    post_hook=['analyze {{ this }}'],
+    indexes=[{'columns': ['person_key', 'cohort_date']}],
+) }}
 -- The legal yearly measures per person and cohort date (person level, intermediate only): the
 -- person-level form of int_area_year_measures, with the same rules (seed measure_definitions
 -- for the age bands; K4 population = taxpayers not in education; K2 only when conviction data

@@ -1,4 +1,8 @@
-{{ config(materialized='table', indexes=[{'columns': ['area_level', 'conversion_year']}]) }}
+{{ config(
+    materialized='table',
+    post_hook=['analyze {{ this }}'],
+    indexes=[{'columns': ['area_level', 'conversion_year']}],
+) }}
 -- Tenure conversions in place (person level, intermediate only): residents whose dwelling
 -- changes tenure in BBR while they stay (e.g. an almen afdeling sold to a private landlord).
 -- One row per person × conversion date × area level. **Primary Key**: (person_key,
@@ -35,7 +39,7 @@ residents as (
         on
             conversions.address_id = spells.address_id
             and spells.valid_from <= conversions.conversion_date - 1
-            and (spells.valid_to is null or spells.valid_to > conversions.conversion_date)
+            and (spells.valid_to is null or conversions.conversion_date < spells.valid_to)
 ),
 
 levels as (
@@ -43,7 +47,7 @@ levels as (
     from {{ ref('int_address_areas') }}
     where area_level not in (
         {%- for level in var('moves_excluded_area_levels') %}
-        '{{ level }}'{% if not loop.last %}, {% endif %}
+            '{{ level }}'{% if not loop.last %}, {% endif %}
         {%- endfor %}
     )
 )

@@ -13,17 +13,13 @@ cells as (
         exact.*,
         exact.persons as numerator,
         exact.persons as numerator_persons,
-        totals.persons as denominator,
+        max(exact.persons) filter (where exact.destination_area_id = 'all') over (
+            partition by
+                exact.move_year, exact.area_level, exact.origin_area_id, exact.profile_id
+        ) as denominator,
         exact.persons_share as share,
         true as is_eligible
     from exact
-    inner join exact as totals
-        on
-            exact.move_year = totals.move_year
-            and exact.area_level = totals.area_level
-            and exact.origin_area_id = totals.origin_area_id
-            and exact.profile_id = totals.profile_id
-            and totals.destination_area_id = 'all'
 ),
 
 controlled as (

@@ -9,32 +9,36 @@ with exact as (
     select * from {{ ref('int_flows') }}
 ),
 
+-- the origin's total (destination `all`) by a window, not a self-join: the planner
+-- misestimates a seven-key self-join badly
+with_totals as (
+    select
+        exact.*,
+        max(exact.persons) filter (where exact.destination_area_id = 'all') over (
+            partition by
+                exact.move_year, exact.area_level, exact.origin_area_id, exact.origin_tenure,
+                exact.destination_tenure, exact.move_type
+        ) as origin_persons
+    from exact
+),
+
 cells as (
     select
-        exact.move_year,
-        exact.area_level,
-        exact.origin_area_id,
-        exact.origin_tenure,
-        exact.destination_area_id,
-        exact.destination_tenure,
-        exact.move_type,
-        exact.is_town_country_level,
-        exact.households,
-        exact.persons as numerator,
-        exact.persons as numerator_persons,
-        totals.persons as denominator,
-        exact.persons::numeric / nullif(totals.persons, 0) as share,
+        move_year,
+        area_level,
+        origin_area_id,
+        origin_tenure,
+        destination_area_id,
+        destination_tenure,
+        move_type,
+        is_town_country_level,
+        households,
+        persons as numerator,
+        persons as numerator_persons,
+        origin_persons as denominator,
+        persons::numeric / nullif(origin_persons, 0) as share,
         true as is_eligible
-    from exact
-    inner join exact as totals
-        on
-            exact.move_year = totals.move_year
-            and exact.area_level = totals.area_level
-            and exact.origin_area_id = totals.origin_area_id
-            and exact.origin_tenure = totals.origin_tenure
-            and exact.destination_tenure = totals.destination_tenure
-            and exact.move_type = totals.move_type
-            and totals.destination_area_id = 'all'
+    from with_totals
 ),
 
 controlled as (

@@ -15,7 +15,13 @@ described as (
     select
         groups.*,
         case when groups.mover_group = 'out_mover' then groups.start_date else groups.end_date end
-            as described_date
+            as described_date,
+        case when groups.mover_group = 'out_mover' then groups.age_start else groups.age_end end
+            as age_years,
+        case
+            when groups.mover_group = 'out_mover' then groups.family_type_start
+            else groups.family_type_end
+        end as family_type
     from groups
 ),
 
@@ -35,10 +41,6 @@ legal as (
     where measures.is_in_population
 ),
 
-located as (
-    select * from {{ ref('int_cohort_residents_located') }}
-),
-
 demographic as (
     select
         described.change_year,
@@ -48,29 +50,23 @@ demographic as (
         measure.measure_id,
         measure.person_value
     from described
-    inner join located
-        on
-            described.person_key = located.person_key
-            and described.described_date = located.cohort_date
-            and described.area_level = located.area_level
-            and described.area_id = located.area_id
     cross join lateral (
         values
-        ('age_0_17', (located.age_years between 0 and 17)::int::numeric),
-        ('age_18_29', (located.age_years between 18 and 29)::int::numeric),
-        ('age_30_49', (located.age_years between 30 and 49)::int::numeric),
-        ('age_50_64', (located.age_years between 50 and 64)::int::numeric),
-        ('age_65_plus', (located.age_years >= 65)::int::numeric),
-        ('age_mean', located.age_years::numeric),
-        ('family_single', (located.family_type = 'single')::int::numeric),
-        ('family_single_parent', (located.family_type = 'single_parent')::int::numeric),
-        ('family_couple', (located.family_type = 'couple')::int::numeric),
+        ('age_0_17', (described.age_years between 0 and 17)::int::numeric),
+        ('age_18_29', (described.age_years between 18 and 29)::int::numeric),
+        ('age_30_49', (described.age_years between 30 and 49)::int::numeric),
+        ('age_50_64', (described.age_years between 50 and 64)::int::numeric),
+        ('age_65_plus', (described.age_years >= 65)::int::numeric),
+        ('age_mean', described.age_years::numeric),
+        ('family_single', (described.family_type = 'single')::int::numeric),
+        ('family_single_parent', (described.family_type = 'single_parent')::int::numeric),
+        ('family_couple', (described.family_type = 'couple')::int::numeric),
         (
             'family_couple_with_children',
-            (located.family_type = 'couple_with_children')::int::numeric
+            (described.family_type = 'couple_with_children')::int::numeric
         ),
-        ('family_children_only', (located.family_type = 'children_only')::int::numeric),
-        ('family_unknown', (located.family_type = 'unknown')::int::numeric)
+        ('family_children_only', (described.family_type = 'children_only')::int::numeric),
+        ('family_unknown', (described.family_type = 'unknown')::int::numeric)
     ) as measure (measure_id, person_value)
 ),
 
