@@ -8,9 +8,10 @@
 -- Rules (documented in _moves__docs.md):
 --  * a spell that ends on d and a spell of the same person that starts on d at another address
 --    form one internal move on d; the same address on both sides is a re-registration, no move;
---  * a spell end without such a successor is a death (death date), an emigration (emigration
---    date, status 80, Greenland 05/07 or a CPR code >= moves_foreign_code_min), a move to another
---    municipality (moved_out_to_municipality), else a move to an unknown destination;
+--  * a spell end without such a successor is a move abroad (CPR code >= moves_foreign_code_min)
+--    or to another municipality (moved_out_to_municipality) when the code says so - even if the
+--    person dies that day -, else a death (death date), an emigration (emigration date, status
+--    80, Greenland 05/07), else a move to an unknown destination;
 --  * a spell start without a predecessor ending that day is a birth (starts on the birth
 --    date), a move from abroad or from another municipality (moved_in_from_municipality), else
 --    from an unknown origin;
@@ -65,6 +66,11 @@ ends as (
         linked.address_key as origin_address_key,
         case
             when linked.next_valid_from = linked.valid_to then 'address'
+            -- an explicit destination code is a move, even if the person dies that day
+            when linked.moved_out_to_municipality >= '{{ var("moves_foreign_code_min") }}'
+                then 'abroad'
+            when linked.moved_out_to_municipality <> '{{ var("municipality_code") }}'
+                then 'other_municipality'
             when persons.death_date = linked.valid_to then 'death'
             when persons.cpr_status = '90' and persons.cpr_status_date = linked.valid_to
                 then 'death'
@@ -73,10 +79,6 @@ ends as (
                 persons.cpr_status in ('05', '07', '80')
                 and persons.cpr_status_date = linked.valid_to
                 then 'abroad'
-            when linked.moved_out_to_municipality >= '{{ var("moves_foreign_code_min") }}'
-                then 'abroad'
-            when linked.moved_out_to_municipality <> '{{ var("municipality_code") }}'
-                then 'other_municipality'
             else 'unknown'
         end as destination_kind,
         case when linked.next_valid_from = linked.valid_to then linked.next_address_id end
