@@ -3,8 +3,9 @@
     post_hook=['analyze {{ this }}'],
     indexes=[{'columns': ['area_level', 'area_id', 'cohort_date']}, {'columns': ['person_key']}],
 ) }}
--- Residents on every 1 January (cohort date) located at every area level, with the family
--- type of their household on that date (person level, intermediate only).
+-- Residents (is_resident: a dwelling unit) on every 1 January (cohort date) located at every
+-- area level, with the family type of their household on that date (person level, intermediate
+-- only).
 -- **Primary Key**: (cohort_date, person_key, area_level). Family type from the persons at the
 -- same unit address (DST's household): `single` (one adult 18+, no children), `single_parent`,
 -- `couple` (two or more adults, no children), `couple_with_children`, `children_only`,
@@ -19,7 +20,7 @@ with snapshots as (
         age_years,
         is_non_western
     from {{ ref('int_resident_snapshots') }}
-    where is_cohort_date
+    where is_cohort_date and is_resident
 ),
 
 households as (

@@ -24,17 +24,17 @@ with cohort as (
         years.completed_in_denmark,
         years.gross_income_dkk,
         years.is_taxpayer,
-        {% if var('criteria_k4_in_education_rule', 'education_status') == 'income_is_student' -%}
-            years.is_student as is_in_education
-        {%- else -%}
+        {% if var('criteria_k4_in_education_rule', 'income_is_student') == 'education_status' -%}
             years.is_in_education
+        {%- else -%}
+            years.is_student as is_in_education
         {%- endif %}
     from {{ ref('int_resident_snapshots') }} as snapshots
     inner join {{ ref('int_person_years_measured') }} as years
         on
             snapshots.person_key = years.person_key
             and snapshots.period_date = years.cohort_date
-    where snapshots.is_cohort_date
+    where snapshots.is_cohort_date and snapshots.is_resident
 ),
 
 has_convictions as (
@@ -54,7 +54,7 @@ select
             then (
                 not cohort.has_education_record
                 or cohort.highest_level in ('grundskole', 'unknown')
-                or cohort.completed_in_denmark is false
+                or cohort.completed_in_denmark is not true
             )::int
         when 'k3_unknown_basic'
             then (
