@@ -219,3 +219,32 @@ def test_decimal_components_sum_exactly(conn: psycopg.Connection) -> None:
     ).fetchall()
     assert rows
     assert all(Decimal(r[0]) == sum((Decimal(x) for x in r[1:]), Decimal(0)) for r in rows)
+
+
+@pytest.mark.parametrize("relation", ["intermediate.int_moves", "intermediate.int_move_areas"])
+def test_person_level_moves_are_not_readable_by_bi_reader(
+    conn: psycopg.Connection, relation: str
+) -> None:
+    with conn.transaction():
+        conn.execute("set local role bi_reader")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+            conn.execute(f"select 1 from {relation} limit 1")
+
+
+@pytest.mark.parametrize(
+    "relation",
+    [
+        "marts.fct_flows",
+        "marts.fct_area_turnover",
+        "marts.fct_mover_profiles",
+        "marts.fct_indicator_change_decomposition",
+        "marts.fct_displacement",
+    ],
+)
+def test_public_movement_marts_are_readable_by_bi_reader(
+    conn: psycopg.Connection, relation: str
+) -> None:
+    with conn.transaction():
+        conn.execute("set local role bi_reader")
+        row = conn.execute(f"select count(*) from {relation}").fetchone()
+    assert row is not None and row[0] > 0
