@@ -11,6 +11,9 @@
                     published: each is suppressed with the cell (NULL) and a value of
                     1..min_cell-1 is itself a primary reason `small_<column>` (e.g. the
                     households of a flow whose persons are numerator)
+    complement_order (optional, default 'denominator') the column by which the smallest other
+                    cell is chosen for complementary suppression (flows: 'numerator', as all
+                    destinations of an origin share its total as denominator)
     additive_key may be none: the cells have no additive group, so there is no
     complementary suppression (e.g. mover groups that do not add up to a total).
     Returns the cells with numerator/denominator/share set to NULL when suppressed, plus
@@ -23,7 +26,8 @@
                            cannot be recovered as total minus the visible cells
 -#}
 {% macro disclosure_control(
-    relation, cell_keys, additive_key, total_value, min_cell, extra_counts=[]
+    relation, cell_keys, additive_key, total_value, min_cell, extra_counts=[],
+    complement_order='denominator'
 ) -%}
 {%- set group_keys = cell_keys | reject('equalto', additive_key) | list -%}
 with cells as (
@@ -69,7 +73,7 @@ complementary as (
         and cells.{{ additive_key }} <> '{{ total_value }}'
         and cells.denominator > 0
     order by
-        {% for k in group_keys %}cells.{{ k }}, {% endfor %}cells.denominator, cells.{{ additive_key }}
+        {% for k in group_keys %}cells.{{ k }}, {% endfor %}cells.{{ complement_order }}, cells.{{ additive_key }}
 )
 {%- endif %}
 

@@ -27,7 +27,7 @@ controlled as (
         'cells',
         ['move_year', 'area_level', 'origin_area_id', 'profile_id', 'destination_area_id'],
         'destination_area_id', 'all', var('disclosure_min_cell_public'),
-        extra_counts=['households']
+        extra_counts=['households'], complement_order='numerator'
     ) }}
 ),
 

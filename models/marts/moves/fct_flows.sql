@@ -47,7 +47,7 @@ controlled as (
         ['move_year', 'area_level', 'origin_area_id', 'origin_tenure', 'destination_tenure',
          'move_type', 'destination_area_id'],
         'destination_area_id', 'all', var('disclosure_min_cell_public'),
-        extra_counts=['households']
+        extra_counts=['households'], complement_order='numerator'
     ) }}
 )
 
