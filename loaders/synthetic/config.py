@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 EPOCH = dt.date(1970, 1, 1).toordinal()
 
@@ -17,6 +18,7 @@ def day(y: int, m: int = 1, d: int = 1) -> int:
     return dt.date(y, m, d).toordinal() - EPOCH
 
 
+@lru_cache(maxsize=65536)
 def iso(n: int) -> str:
     """ISO date string of a day number."""
     return dt.date.fromordinal(int(n) + EPOCH).isoformat()
@@ -138,12 +140,12 @@ TENURES = ["almen", "andel", "offentlig", "ejer", "privat_udlejning", "ukendt"]
 
 # Move (spell-end) rates per year by tenure: higher in almen and private rental.
 MOVE_RATE = {
-    "almen": 0.17,
-    "andel": 0.09,
-    "offentlig": 0.15,
-    "ejer": 0.065,
-    "privat_udlejning": 0.22,
-    "ukendt": 0.3,
+    "almen": 0.22,
+    "andel": 0.12,
+    "offentlig": 0.19,
+    "ejer": 0.085,
+    "privat_udlejning": 0.28,
+    "ukendt": 0.35,
 }
 INTERNAL_MOVE_SHARE = 0.55  # share of spell ends that move within the municipality
 
@@ -205,7 +207,7 @@ TARGETS: dict[str, Target] = {
         k4=dict(zip(T_YEARS, [0.62, 0.61, 0.60, 0.59, 0.58, 0.57, 0.56, 0.54, 0.53], strict=True)),
     ),
     AREA_K: Target(
-        nw={**_const(0.60, NW_YEARS), 2022: 0.56, 2023: 0.499, 2024: 0.55, 2025: 0.55},
+        nw={**_const(0.58, NW_YEARS), 2021: 0.56, 2022: 0.54, 2023: 0.499, 2024: 0.54, 2025: 0.54},
         k1=_const(0.46, T_YEARS),
         k2=_const(0.017, T_YEARS),
         k3=_const(0.66, K3_YEARS),
