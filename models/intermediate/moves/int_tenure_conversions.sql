@@ -7,8 +7,9 @@
 -- changes tenure in BBR while they stay (e.g. an almen afdeling sold to a private landlord).
 -- One row per person × conversion date × area level. **Primary Key**: (person_key,
 -- conversion_date, area_level). A conversion on day d: the address's tenure on d differs from
--- its tenure on d - 1, and the person lives there on both days. The area is taken on d - 1
--- (`none` when the address lies in no area of the level).
+-- its tenure on d - 1; the persons converted are its residents on d (as the synthetic truth
+-- counts them: a household moving in that very day is counted too, besides its move). The
+-- area is taken on d - 1 (`none` when the address lies in no area of the level).
 with tenure as (
     select
         address_id,
@@ -38,7 +39,7 @@ residents as (
     inner join {{ ref('int_residence_spells') }} as spells
         on
             conversions.address_id = spells.address_id
-            and spells.valid_from <= conversions.conversion_date - 1
+            and conversions.conversion_date >= spells.valid_from
             and (spells.valid_to is null or conversions.conversion_date < spells.valid_to)
 ),
 
