@@ -5,7 +5,8 @@
 -- the area is below the publication floor on either date (area_below_floor) or when a
 -- non-empty group behind a component (out-movers, in-movers, demographic, stayers) or either
 -- end population has fewer than the public minimum cell (small_group): a component of a tiny
--- group would give away the values of its few persons.
+-- group would give away the values of its few persons. K2 only for areas of official size
+-- (var disclosure_min_area_residents_k2, criteria.md §7).
 with exact as (
     select * from {{ ref('int_indicator_change_decomposition') }}
 ),
@@ -21,7 +22,13 @@ area_floor as (
             and residents_end >= {{ var('disclosure_min_area_residents') }}
             and households_end >= {{ var('disclosure_min_area_households') }},
             false
-        ) as is_eligible
+        ) as is_eligible,
+        -- criteria.md §7: K2 (convictions) only for areas of official size
+        coalesce(
+            residents_start >= {{ var('disclosure_min_area_residents_k2') }}
+            and residents_end >= {{ var('disclosure_min_area_residents_k2') }},
+            false
+        ) as is_k2_eligible
     from {{ ref('int_area_turnover') }}
     where tenure = 'all'
 ),
@@ -31,6 +38,8 @@ reasoned as (
         exact.*,
         case
             when not coalesce(area_floor.is_eligible, false) then 'area_below_floor'
+            when exact.measure_id = 'k2' and not area_floor.is_k2_eligible
+                then 'area_below_floor'
             when
                 exact.n_start < {{ var('disclosure_min_cell_public') }}
                 or exact.n_end < {{ var('disclosure_min_cell_public') }}

@@ -5,6 +5,7 @@
 -- (data year t). Measures: the legal measures of int_person_measures (nw, k1 FTE, k2,
 -- k3_dk_only, k3_unknown_basic, k4_income = mean income), age bands (age_0_17, age_18_29,
 -- age_30_49, age_50_64, age_65_plus), mean age (age_mean), family types (family_<type>).
+-- K2 is published only for areas of official size (var disclosure_min_area_residents_k2).
 with groups as (
     select * from {{ ref('int_mover_groups') }}
     where mover_group in ('in_mover', 'out_mover', 'stayer')
@@ -87,7 +88,13 @@ area_floor as (
             and residents_end >= {{ var('disclosure_min_area_residents') }}
             and households_end >= {{ var('disclosure_min_area_households') }},
             false
-        ) as is_eligible
+        ) as is_eligible,
+        -- criteria.md §7: K2 (convictions) only for areas of official size
+        coalesce(
+            residents_start >= {{ var('disclosure_min_area_residents_k2') }}
+            and residents_end >= {{ var('disclosure_min_area_residents_k2') }},
+            false
+        ) as is_k2_eligible
     from {{ ref('int_area_turnover') }}
     where tenure = 'all'
 ),
@@ -108,7 +115,13 @@ cells as (
             when person_values.measure_id = 'age_mean' then count(*)
             else count(*) filter (where person_values.person_value > 0)
         end as numerator_persons,
-        coalesce(bool_and(area_floor.is_eligible), false) as is_eligible
+        coalesce(
+            bool_and(
+                area_floor.is_eligible
+                and (person_values.measure_id <> 'k2' or area_floor.is_k2_eligible)
+            ),
+            false
+        ) as is_eligible
     from person_values
     left join area_floor
         on
