@@ -1,7 +1,7 @@
 {#- Categories per assessment, for the current list ('current') and the projected next list
     ('next'): k-of-n, gate, floor (official areas only), required categories, the
     consecutive-year run and exclusions. Needs criteria_inputs_ctes() and
-    criteria_evaluation_ctes() before it. Final CTEs: category_status, series_runs. -#}
+    criteria_evaluation_ctes() before it. Final CTEs: category_status, series_runs, labels. -#}
 {% macro criteria_status_ctes() -%}
 {%- set ak = criteria_assessment_keys() -%}
 {%- set ck = ak + ['category_id'] -%}
@@ -373,5 +373,60 @@ category_status as (
             and cst.list_year = exc.list_year
             and cst.excludes_regime_id = exc.regime_id
             and cst.excludes_category_id = exc.category_id
+),
+
+-- Categories of a regime that excludes another (forebyggelse excludes udsat) are also shown
+-- on the excluded regime's row, so one row carries every current category.
+status_rows as (
+    select
+        cst.*,
+        cst.regime_id as display_regime_id
+    from category_status as cst
+    union all
+    select
+        cst.*,
+        cst.excludes_regime_id as display_regime_id
+    from category_status as cst
+    where cst.excludes_regime_id is not null
+),
+
+labels as (
+    select
+        srw.area_level,
+        srw.area_id,
+        srw.tenure,
+        srw.display_regime_id as regime_id,
+        srw.list_year,
+        coalesce(
+            (array_agg(srw.category_id order by srw.severity_rank desc, srw.category_id)
+                filter (where srw.is_met))[1],
+            case when bool_or(srw.is_met is null) then 'undetermined' end,
+            'none'
+        ) as status,
+        coalesce(
+            (array_agg(srw.category_id order by srw.severity_rank desc, srw.category_id)
+                filter (where srw.is_met_next))[1],
+            case when bool_or(srw.is_met_next is null) then 'undetermined' end,
+            'none'
+        ) as status_next,
+        string_agg(srw.category_id, ';' order by srw.severity_rank, srw.category_id)
+            filter (where srw.is_met) as categories_met,
+        bool_or(srw.is_met) filter (where srw.category_id = 'ghetto') as is_ghetto,
+        bool_or(srw.is_met) filter (where srw.category_id = 'haardt_ghetto') as is_haardt_ghetto,
+        bool_or(srw.is_met) filter (where srw.category_id = 'udsat') as is_udsat,
+        bool_or(srw.is_met) filter (
+            where srw.category_id = 'parallelsamfund'
+        ) as is_parallelsamfund,
+        bool_or(srw.is_met) filter (where srw.category_id = 'omdannelse') as is_omdannelse,
+        bool_or(srw.is_met_raw) filter (
+            where srw.category_id = 'forebyggelse'
+        ) as is_forebyggelse_raw,
+        bool_or(srw.is_met) filter (where srw.category_id = 'forebyggelse') as is_forebyggelse,
+        max(srw.run_current) filter (where srw.display_regime_id = srw.regime_id) as run_current,
+        max(srw.streak_years) filter (
+            where srw.display_regime_id = srw.regime_id
+        ) as streak_years_required
+    from status_rows as srw
+    group by srw.area_level, srw.area_id, srw.tenure, srw.display_regime_id, srw.list_year
 )
 {%- endmacro %}
