@@ -387,13 +387,19 @@ criteria_distances as (
                 then ({{ exact_floor_div('-cgp.gap_num', 'cgp.teff_den * cgp.flip_unit') }} + 1)
                 * cgp.flip_unit
         end as persons_to_flip,
+        -- numerator persons moving out (x and n fall together) until the criterion flips:
+        -- gt: ⌈(x − Tn)/(1 − T)⌉; ge needs a strict drop: ⌊(x − Tn)/(1 − T)⌋ + 1
         case
             when
-                cgp.is_met
-                and cgp.operator in ('gt', 'ge')
-                and cgp.role != 'floor'
-                and cgp.teff_den > cgp.teff_num
+                not cgp.is_met
+                or cgp.role = 'floor'
+                or cgp.threshold_basis = 'share_of_regional_mean'
+                or cgp.teff_den <= cgp.teff_num
+                then null
+            when cgp.operator = 'gt'
                 then {{ exact_ceil_div('-cgp.gap_num', 'cgp.teff_den - cgp.teff_num') }}
+            when cgp.operator = 'ge'
+                then {{ exact_floor_div('-cgp.gap_num', 'cgp.teff_den - cgp.teff_num') }} + 1
         end as movers_to_flip,
         case
             when cgp.threshold_basis = 'share_of_regional_mean' and cgp.gap_num is not null
