@@ -220,6 +220,7 @@ criteria_rational as (
         wst.n_years,
         wst.numerator_sum,
         wst.denominator_sum,
+        wst.eff_denominator_sum,
         wst.numerator_last,
         wst.denominator_last,
         wst.eff_denominator_last,

@@ -20,7 +20,8 @@ list_categories as (
         ofm.published_categories,
         cat.regime_id,
         cat.category_id,
-        cat.streak_years
+        cat.streak_years,
+        cat.excludes_category_id
     from official_matched as ofm
     inner join categories as cat
         on
@@ -65,6 +66,7 @@ select
             then null
         when dif.differing_criteria is not null then dif.differing_criteria
         when lct.streak_years is not null then 'consecutive_years'
+        when lct.excludes_category_id is not null then 'excluded_by_' || lct.excludes_category_id
         else 'no_criterion_difference'
     end as explaining_criteria
 from list_categories as lct
