@@ -47,15 +47,15 @@ categories as (
 
 measures as (
     select
-        mea.area_level,
-        mea.area_id,
-        mea.official_area_code,
-        mea.region_code,
-        mea.tenure,
-        mea.data_year,
-        mea.measure_id,
-        mea.numerator,
-        mea.denominator
+        mea.area_level::text as area_level,
+        mea.area_id::text as area_id,
+        mea.official_area_code::text as official_area_code,
+        mea.region_code::text as region_code,
+        mea.tenure::text as tenure,
+        mea.data_year::integer as data_year,
+        mea.measure_id::text as measure_id,
+        mea.numerator::numeric as numerator,
+        mea.denominator::numeric as denominator
     from {{ ref('int_area_year_measures') }} as mea
 ),
 
@@ -89,27 +89,27 @@ regional_income_last as (
 
 official_lists as (
     select
-        ofl.list_year,
-        ofl.list_date,
-        ofl.municipality_name,
-        ofl.area_name,
-        ofl.official_area_code,
-        coalesce(ofl.official_area_code, ofl.area_name) as official_list_key,
-        ofl.residents,
-        ofl.nw_share,
-        ofl.k1_share,
-        ofl.k2_share,
-        ofl.k3_share,
-        ofl.k4_ratio,
+        ofl.list_year::integer as list_year,
+        ofl.list_date::date as list_date,
+        ofl.municipality_name::text as municipality_name,
+        ofl.area_name::text as area_name,
+        ofl.official_area_code::text as official_area_code,
+        coalesce(ofl.official_area_code, ofl.area_name)::text as official_list_key,
+        ofl.residents::numeric as residents,
+        ofl.nw_share::numeric as nw_share,
+        ofl.k1_share::numeric as k1_share,
+        ofl.k2_share::numeric as k2_share,
+        ofl.k3_share::numeric as k3_share,
+        ofl.k4_ratio::numeric as k4_ratio,
         ofl.published_categories
     from {{ ref('stg_ministry__official_lists') }} as ofl
 ),
 
 area_codes as (
     select distinct
-        gis.area_level,
-        gis.area_id,
-        gis.official_area_code
+        gis.area_level::text as area_level,
+        gis.area_id::text as area_id,
+        gis.official_area_code::text as official_area_code
     from {{ ref('stg_gis__areas') }} as gis
     where
         gis.official_area_code is not null
