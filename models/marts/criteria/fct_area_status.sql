@@ -57,8 +57,16 @@ last_published as (
         max(ply.list_year) as last_published_list_year
     from criteria_pivot as cpv
     inner join published_list_years as ply
-        on ply.list_year < cpv.list_year
+        on cpv.list_year > ply.list_year
     group by cpv.area_level, cpv.area_id, cpv.list_year
+),
+
+category_severity as (
+    select
+        cas.category_id,
+        max(cas.severity_rank) as severity_rank
+    from {{ ref('criteria_categories') }} as cas
+    group by cas.category_id
 ),
 
 published_labels as (
@@ -66,16 +74,10 @@ published_labels as (
         pbm.list_year,
         pbm.area_level,
         pbm.area_id,
-        (array_agg(pbm.category_id order by cat.severity_rank desc, pbm.category_id))[1]
+        (array_agg(pbm.category_id order by cat.severity_rank desc, pbm.category_id asc))[1]
             as published_status
     from published_memberships as pbm
-    inner join (
-        select
-            cas.category_id,
-            max(cas.severity_rank) as severity_rank
-        from {{ ref('criteria_categories') }} as cas
-        group by cas.category_id
-    ) as cat
+    inner join category_severity as cat
         on pbm.category_id = cat.category_id
     group by pbm.list_year, pbm.area_level, pbm.area_id
 )
@@ -93,7 +95,6 @@ select
     cnt.criteria_source,
     cpv.residents,
     cpv.population_floor,
-    cpv.residents - cpv.population_floor as residents_minus_floor,
     cnt.is_above_population_floor,
     cpv.is_nw,
     cpv.nw_value,
@@ -110,9 +111,6 @@ select
     cpv.is_k4,
     cpv.k4_value,
     cpv.k4_threshold,
-    cnt.n_met::integer as criteria_met_count,
-    cnt.n_unknown::integer as criteria_unknown_count,
-    bsc.criteria_required::integer as criteria_required,
     cpv.criteria_met,
     lbl.is_ghetto,
     lbl.is_haardt_ghetto,
@@ -123,19 +121,23 @@ select
     lbl.is_forebyggelse,
     lbl.categories_met,
     lbl.status,
+    lbl.status_next as projected_status_next_list,
+    lpb.last_published_list_year,
+    cnt.n_met::integer as criteria_met_count,
+    cnt.n_unknown::integer as criteria_unknown_count,
+    bsc.criteria_required::integer as criteria_required,
+    lbl.run_current::integer as streak_years,
+    lbl.streak_years_required::integer as streak_years_required,
+    cpv.residents - cpv.population_floor as residents_minus_floor,
     case
         when cnt.is_official_assessment or lbl.status in ('none', 'undetermined')
             then lbl.status
         else lbl.status || '_equivalent'
     end as status_label,
-    lbl.run_current::integer as streak_years,
-    lbl.streak_years_required::integer as streak_years_required,
     case
         when lbl.streak_years_required - lbl.run_current is not null
             then greatest(lbl.streak_years_required - lbl.run_current, 0)::integer
     end as years_to_omdannelse,
-    lbl.status_next as projected_status_next_list,
-    lpb.last_published_list_year,
     case
         when not cnt.is_official_assessment or lpb.last_published_list_year is null then null
         else coalesce(plb.published_status, 'none')

@@ -66,7 +66,8 @@ warnings as (
     where
         cev.role = 'floor'
         and cev.is_official_assessment
-        and cev.value_num <= cev.criterion_threshold + {{ var('criteria_early_warning_floor_band') }}
+        and cev.value_num
+        <= cev.criterion_threshold + {{ var('criteria_early_warning_floor_band') }}
     union all
     -- a run of consecutive years one or two short of the multi-year category
     select
@@ -97,17 +98,17 @@ select
     wrn.area_level,
     wrn.area_id,
     wrn.tenure,
-    make_date(wrn.list_year, 1, 1) as as_of_date,
     wrn.list_year as target_list_year,
     wrn.regime_id,
     wrn.category_id,
     wrn.warning_type,
     wrn.driving_criteria,
     cnt.is_official_assessment,
-    cnt.n_met::integer as criteria_met_count,
     lbl.status,
     lbl.status_next as projected_status_next_list,
-    lbl.run_current::integer as streak_years
+    cnt.n_met::integer as criteria_met_count,
+    lbl.run_current::integer as streak_years,
+    make_date(wrn.list_year, 1, 1) as as_of_date
 from warnings as wrn
 inner join assessment_counts as cnt
     on {{ criteria_join_on('wrn', 'cnt', criteria_assessment_keys()) }}

@@ -51,9 +51,9 @@ select
     lct.match_method,
     lct.regime_id,
     lct.category_id,
-    lct.category_id = any(lct.published_categories) as is_published,
     cst.is_met as is_shadow,
     cnt.criteria_source as shadow_criteria_source,
+    lct.category_id = any(lct.published_categories) as is_published,
     case
         when lct.area_id is null then 'unmatched_area'
         when cst.category_id is null then 'not_assessed'

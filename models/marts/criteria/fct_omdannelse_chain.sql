@@ -32,15 +32,16 @@ select
     srn.area_id,
     srn.tenure,
     srn.list_year,
-    make_date(srn.list_year, 1, 1) as as_of_date,
     srn.regime_id,
     srn.series_id,
     srn.series_category_id,
     srn.year_source,
     srn.is_in_series,
-    srn.run_length::integer as run_length,
     srl.streak_category_id,
+    pbt.published_categories,
+    srn.run_length::integer as run_length,
     srl.streak_years::integer as streak_years_required,
+    make_date(srn.list_year, 1, 1) as as_of_date,
     case
         when srl.streak_years is not null then srn.run_length >= srl.streak_years
     end as is_multi_year_category,
@@ -48,7 +49,6 @@ select
         when srl.streak_years is not null
             then greatest(srl.streak_years - srn.run_length, 0)::integer
     end as years_to_omdannelse,
-    pbt.published_categories,
     coalesce(pbt.is_inherited_history, false) as is_inherited_history
 from series_runs as srn
 inner join categories as cat
