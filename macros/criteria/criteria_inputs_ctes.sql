@@ -24,7 +24,8 @@ thresholds as (
     {{- criteria_regime_filter('thr') }}
 ),
 
-categories as (
+-- every regime's categories (published names of any regime count in the series)
+all_categories as (
     select
         cat.regime_id,
         cat.category_id,
@@ -42,7 +43,12 @@ categories as (
         nullif(trim(cat.valid_to_list_year::text), '')::integer as valid_to_list_year,
         cat.legal_reference
     from {{ ref('criteria_categories') }} as cat
-    {{- criteria_regime_filter('cat') }}
+),
+
+categories as (
+    select acat.*
+    from all_categories as acat
+    {{- criteria_regime_filter('acat') }}
 ),
 
 measures as (

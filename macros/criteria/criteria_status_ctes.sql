@@ -6,8 +6,9 @@
 {%- set ak = criteria_assessment_keys() -%}
 {%- set ck = ak + ['category_id'] -%}
 {%- set published_history = var('criteria_streak_source') == 'published' -%}
--- Each category with itself and every category it requires (transitively).
-category_closure as (
+-- Each category with itself and every category it requires (transitively), for every regime
+-- (category_closure_all) and for the regimes computed (category_closure).
+category_closure_all as (
     select clo.*
     from (
         with recursive closure as (
@@ -15,20 +16,26 @@ category_closure as (
                 cat.regime_id,
                 cat.category_id,
                 cat.category_id as ancestor_id
-            from categories as cat
+            from all_categories as cat
             union all
             select
                 clo.regime_id,
                 clo.category_id,
                 par.requires_category_id as ancestor_id
             from closure as clo
-            inner join categories as par
+            inner join all_categories as par
                 on clo.regime_id = par.regime_id and clo.ancestor_id = par.category_id
             where par.requires_category_id is not null
         )
 
         select * from closure
     ) as clo
+),
+
+category_closure as (
+    select cla.*
+    from category_closure_all as cla
+    where cla.regime_id in (select cat.regime_id from categories as cat)
 ),
 
 -- The category whose yearly membership forms the run (ghetto / parallelsamfund), and every
@@ -46,8 +53,8 @@ series_member_categories as (
     select distinct
         clo.category_id,
         anc.series_id
-    from category_closure as clo
-    inner join categories as anc
+    from category_closure_all as clo
+    inner join all_categories as anc
         on clo.regime_id = anc.regime_id and clo.ancestor_id = anc.category_id
     where anc.series_id is not null
 ),

@@ -1,7 +1,9 @@
 -- One row per area level × area × tenure × list year: the consecutive-year series behind
 -- hårdt ghettoområde / omdannelsesområde (criteria.md §1.4). Years with a published list take
 -- the published status (r2013/r2018 ghetto and r2021 parallelsamfund lists form one series);
--- only years without one are computed, under the regime in force that year.
+-- only years without one are computed, under the regime in force that year. Where no regime in
+-- force that year has a row for the area (e.g. a split area that inherits its history), the
+-- row of the most recent regime is shown.
 with
 {{ criteria_inputs_ctes() }},
 {{ criteria_evaluation_ctes() }},
@@ -25,6 +27,26 @@ published_text as (
         bool_or(pbm.is_inherited) as is_inherited_history
     from published_memberships as pbm
     group by pbm.list_year, pbm.area_level, pbm.area_id
+),
+
+-- One regime per area, tenure and year: the one in force, else the most recent one.
+series_choice as (
+    select
+        srn.*,
+        row_number() over (
+            partition by srn.area_level, srn.area_id, srn.tenure, srn.list_year
+            order by
+                (
+                    srn.list_year >= cat.valid_from_list_year
+                    and (cat.valid_to_list_year is null or srn.list_year <= cat.valid_to_list_year)
+                ) desc,
+                cat.valid_from_list_year desc
+        ) as regime_rank
+    from series_runs as srn
+    inner join categories as cat
+        on
+            srn.regime_id = cat.regime_id
+            and srn.series_category_id = cat.category_id
 )
 
 select
@@ -50,13 +72,7 @@ select
             then greatest(srl.streak_years - srn.run_length, 0)::integer
     end as years_to_omdannelse,
     coalesce(pbt.is_inherited_history, false) as is_inherited_history
-from series_runs as srn
-inner join categories as cat
-    on
-        srn.regime_id = cat.regime_id
-        and srn.series_category_id = cat.category_id
-        and srn.list_year >= cat.valid_from_list_year
-        and (cat.valid_to_list_year is null or srn.list_year <= cat.valid_to_list_year)
+from series_choice as srn
 left join streak_rules as srl
     on srn.regime_id = srl.regime_id
 left join published_text as pbt
@@ -65,3 +81,4 @@ left join published_text as pbt
         and srn.area_id = pbt.area_id
         and srn.list_year = pbt.list_year
         and srn.tenure = 'all'
+where srn.regime_rank = 1
