@@ -6,6 +6,7 @@
 {%- set ak = criteria_assessment_keys() -%}
 {%- set ck = ak + ['category_id'] -%}
 {%- set published_history = var('criteria_streak_source') == 'published' -%}
+{%- set excludes = (var('criteria_forebyggelse_excludes_udsat') | string | lower) in ['true', '1', 'yes'] -%}
 -- Each category with itself and every category it requires (transitively), for every regime
 -- (category_closure_all) and for the regimes computed (category_closure).
 category_closure_all as (
@@ -357,20 +358,24 @@ category_streak as (
 category_status as (
     select
         cst.*,
+        {%- if excludes %}
         case
-            {%- if var('criteria_forebyggelse_excludes_udsat') %}
             when cst.excludes_category_id is not null
                 then cst.is_met_raw and not exc.is_met_raw
-            {%- endif %}
             else cst.is_met_raw
-        end as is_met,
+        end as is_met
+        {%- else %}
+        cst.is_met_raw as is_met
+        {%- endif %},
+        {%- if excludes %}
         case
-            {%- if var('criteria_forebyggelse_excludes_udsat') %}
             when cst.excludes_category_id is not null
                 then cst.is_met_raw_next and not exc.is_met_raw_next
-            {%- endif %}
             else cst.is_met_raw_next
         end as is_met_next
+        {%- else %}
+        cst.is_met_raw_next as is_met_next
+        {%- endif %}
     from category_streak as cst
     left join category_streak as exc
         on
