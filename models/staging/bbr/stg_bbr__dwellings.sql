@@ -5,6 +5,13 @@ with latest as (
 )
 
 select
+    floor_area_m2,
+    rooms,
+    construction_year,
+    valid_to,
+    _load_id,
+    _source_file,
+    _source_row,
     lower(unit_id) as unit_id,
     lower(address_id) as address_id,
     lower(building_id) as building_id,
@@ -13,13 +20,6 @@ select
     trim(letting_code) as letting_code,
     trim(subsidy_code) as subsidy_code,
     trim(ownership_code) as ownership_code,
-    floor_area_m2,
-    rooms,
-    construction_year,
     nullif(afdeling_id, '') as afdeling_id,
-    coalesce(valid_from, date '1900-01-01') as valid_from,
-    valid_to,
-    _load_id,
-    _source_file,
-    _source_row
+    coalesce(valid_from, date '1900-01-01') as valid_from
 from latest

@@ -8,9 +8,9 @@ select
     person_key,
     period_start,
     period_end,
-    trim(benefit_code) as benefit_code,
-    coalesce(fte_share, 1)::numeric as fte_share,
     _load_id,
     _source_file,
-    _source_row
+    _source_row,
+    trim(benefit_code) as benefit_code,
+    coalesce(fte_share, 1)::numeric as fte_share
 from latest

@@ -7,11 +7,11 @@ with latest as (
 select
     person_key,
     decision_date,
+    _load_id,
+    _source_file,
+    _source_row,
     lower(trim(law)) as law,
     lower(trim(law)) in (
         'straffeloven', 'vaabenloven', 'lov_om_euforiserende_stoffer'
-    ) as is_criterion_law,
-    _load_id,
-    _source_file,
-    _source_row
+    ) as is_criterion_law
 from latest

@@ -19,22 +19,23 @@ rows_of_latest as (
 ),
 
 deduplicated as (
-    select distinct on (person_key, moved_in, coalesce(kvhx, ''), coalesce(address_id, ''))
-        *
+    select distinct on (person_key, moved_in, coalesce(kvhx, ''), coalesce(address_id, '')) *
     from rows_of_latest
     order by person_key, moved_in, coalesce(kvhx, ''), coalesce(address_id, ''), _source_row
 )
 
 select
     person_key,
-    rpad(nullif(upper(kvhx), ''), 19) as kvhx,
-    nullif(lower(address_id), '') as address_id,
     moved_in,
     moved_out,
-    nullif(nullif(lpad(trim(moved_in_from_municipality), 4, '0'), '0000'), '') as moved_in_from_municipality,
-    nullif(nullif(lpad(trim(moved_out_to_municipality), 4, '0'), '0000'), '') as moved_out_to_municipality,
     _load_id,
     _source_file,
-    _source_row
+    _source_row,
+    rpad(nullif(upper(kvhx), ''), 19) as kvhx,
+    nullif(lower(address_id), '') as address_id,
+    nullif(nullif(lpad(trim(moved_in_from_municipality), 4, '0'), '0000'), '')
+        as moved_in_from_municipality,
+    nullif(nullif(lpad(trim(moved_out_to_municipality), 4, '0'), '0000'), '')
+        as moved_out_to_municipality
 from deduplicated
 where not coalesce(is_annulled, false)

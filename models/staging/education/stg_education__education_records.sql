@@ -6,10 +6,10 @@ with latest as (
 select
     person_key,
     as_of_date,
-    lower(trim(highest_level)) as highest_level,
     completed_in_denmark,
-    coalesce(is_in_education, false) as is_in_education,
     _load_id,
     _source_file,
-    _source_row
+    _source_row,
+    lower(trim(highest_level)) as highest_level,
+    coalesce(is_in_education, false) as is_in_education
 from latest

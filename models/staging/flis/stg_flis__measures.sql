@@ -6,11 +6,11 @@ with latest as (
 select
     person_key,
     period as period_month,
-    (to_date(period || '-01', 'YYYY-MM-DD') + interval '1 month' - interval '1 day')::date
-        as period_end_date,
-    lower(trim(measure)) as measure,
     value as measure_value,
     _load_id,
     _source_file,
-    _source_row
+    _source_row,
+    (to_date(period || '-01', 'YYYY-MM-DD') + interval '1 month' - interval '1 day')::date
+        as period_end_date,
+    lower(trim(measure)) as measure
 from latest

@@ -9,11 +9,11 @@ with latest as (
 
 select
     area_id,
-    nullif(lower(address_id), '') as address_id,
-    nullif(lower(access_address_id), '') as access_address_id,
-    coalesce(valid_from, date '1900-01-01') as valid_from,
     valid_to,
     _load_id,
     _source_file,
-    _source_row
+    _source_row,
+    nullif(lower(address_id), '') as address_id,
+    nullif(lower(access_address_id), '') as access_address_id,
+    coalesce(valid_from, date '1900-01-01') as valid_from
 from latest

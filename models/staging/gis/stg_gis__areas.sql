@@ -6,13 +6,13 @@ with latest as (
 select
     area_id,
     area_name,
-    lower(trim(area_level)) as area_level,
-    nullif(official_area_code, '') as official_area_code,
-    nullif(parent_area_id, '') as parent_area_id,
-    coalesce(valid_from, date '1900-01-01') as valid_from,
     valid_to,
     geom,
     _load_id,
     _source_file,
-    _source_row
+    _source_row,
+    lower(trim(area_level)) as area_level,
+    nullif(official_area_code, '') as official_area_code,
+    nullif(parent_area_id, '') as parent_area_id,
+    coalesce(valid_from, date '1900-01-01') as valid_from
 from latest

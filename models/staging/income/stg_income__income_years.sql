@@ -7,9 +7,9 @@ select
     person_key,
     income_year,
     gross_income_dkk,
-    coalesce(is_taxpayer, false) as is_taxpayer,
-    coalesce(is_student, false) as is_student,
     _load_id,
     _source_file,
-    _source_row
+    _source_row,
+    coalesce(is_taxpayer, false) as is_taxpayer,
+    coalesce(is_student, false) as is_student
 from latest

@@ -12,8 +12,11 @@ select
     list_date,
     municipality as municipality_name,
     area_name,
-    nullif(official_area_code, '') as official_area_code,
     residents,
+    _load_id,
+    _source_file,
+    _source_row,
+    nullif(official_area_code, '') as official_area_code,
     share_outside_labour_market / 100.0 as k1_share,
     share_convicted / 100.0 as k2_share,
     convicted_threshold / 100.0 as k2_threshold,
@@ -22,8 +25,5 @@ select
     share_non_western / 100.0 as nw_share,
     array_remove(
         string_to_array(lower(replace(coalesce(published_categories, ''), ' ', '')), ';'), ''
-    ) as published_categories,
-    _load_id,
-    _source_file,
-    _source_row
+    ) as published_categories
 from latest
