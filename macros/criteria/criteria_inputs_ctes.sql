@@ -141,6 +141,14 @@ area_lineage as (
     from {{ ref('area_lineage') }} as lin
 ),
 
+-- The municipality whose areas this warehouse holds (var municipality_code): list rows of
+-- other municipalities are kept but not expected to match (match_method other_municipality).
+own_municipality as (
+    select lower(trim(mun.municipality_name)) as municipality_name
+    from {{ ref('municipalities') }} as mun
+    where mun.municipality_code = '{{ var("municipality_code") }}'
+),
+
 -- Each published row mapped to an area: official_area_code first, then the alias seed;
 -- never by raw name. Unmatched rows stay (match_method = 'unmatched').
 official_matched as (
@@ -163,9 +171,12 @@ official_matched as (
         case
             when cod.area_id is not null then 'official_area_code'
             when ali.area_id is not null then 'area_alias'
+            when lower(trim(ofl.municipality_name)) != own.municipality_name
+                then 'other_municipality'
             else 'unmatched'
         end as match_method
     from official_lists as ofl
+    cross join own_municipality as own
     left join area_codes as cod
         on ofl.official_area_code = cod.official_area_code
     left join area_aliases as ali

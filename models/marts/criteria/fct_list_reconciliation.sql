@@ -55,6 +55,7 @@ select
     cnt.criteria_source as shadow_criteria_source,
     lct.category_id = any(lct.published_categories) as is_published,
     case
+        when lct.match_method = 'other_municipality' then 'other_municipality'
         when lct.area_id is null then 'unmatched_area'
         when cst.category_id is null then 'not_assessed'
         when cst.is_met is null then 'undetermined'
