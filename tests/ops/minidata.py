@@ -138,18 +138,20 @@ def write_inbox(inbox: Path) -> Path:
                     "cpr": c,
                     "period_start": "2018-01-01",
                     "period_end": "2018-12-31",
-                    "benefit_code": "kontanthjaelp",
+                    "benefit_code": "KY01",
                     "fte_share": "1",
                 }
             )
-        edu.append(
+        # one education status per year (30 September), as DST delivers it
+        edu.extend(
             {
                 "cpr": c,
-                "as_of_date": "2017-09-30",
+                "as_of_date": f"{year}-09-30",
                 "highest_level": "grundskole" if n % 2 else "lvu",
                 "completed_in_denmark": "true",
                 "is_in_education": "false",
             }
+            for year in range(2015, 2026)
         )
         inc.append(
             {
