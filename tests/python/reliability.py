@@ -111,12 +111,13 @@ def fork_load(argv: list[str]) -> int:
 def wait_exit(pid: int, timeout: float = 120.0) -> int | None:
     """The child's exit code, or -signal when killed; None on timeout."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             return os.waitstatus_to_exitcode(status)
+        if time.monotonic() >= deadline:
+            return None
         time.sleep(0.01)
-    return None
 
 
 def kill(pid: int) -> None:

@@ -1,0 +1,198 @@
+"""Crash safety and concurrency of the loader.
+
+The loader runs in forked children of the test process (the imports, great-expectations
+included, are already warm, so each run starts loading at once and the random kill points fall
+inside the load rather than in Python start-up). SIGKILL gives the loader no chance to clean up:
+Postgres sees its connections drop, exactly as for a killed `boligmon` process.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from fakedata import persons_csv, residences_csv
+from reliability import content_hashes, fork_load, kill, wait_exit
+
+from loaders.contract import SOURCES
+
+KILL_RUNS = 20
+SEED = 20261128
+ROWS = 400
+
+
+def _truncate(conn: psycopg.Connection) -> None:
+    tables = ", ".join(["raw._rejects", "raw._load_log"] + [f"raw.{s.name}" for s in SOURCES])
+    conn.execute(f"truncate {tables}")
+
+
+@pytest.fixture()
+def conn(database: str) -> Iterator[psycopg.Connection]:
+    from loaders.db import ensure_schema
+    from loaders.validate import runner_for
+
+    with psycopg.connect(dbname=database, autocommit=True) as connection:
+        ensure_schema(connection)
+        _truncate(connection)
+        for name in ("persons", "residences"):
+            runner_for(next(s for s in SOURCES if s.name == name))  # warm GX before forking
+        yield connection
+
+
+def _log(conn: psycopg.Connection) -> list[tuple]:
+    return conn.execute(
+        "select load_id, status, rows_loaded, message from raw._load_log order by load_id"
+    ).fetchall()
+
+
+def _persons(conn: psycopg.Connection) -> tuple[int, str]:
+    return content_hashes(conn)["persons"]
+
+
+def test_sigkill_at_random_points_loses_and_corrupts_nothing(
+    conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    from loaders.copy import load_file
+
+    assert threading.active_count() == 1, "fork needs a single-threaded parent"
+    path = persons_csv(tmp_path / "persons.csv", n=ROWS)
+
+    # The reference: one uninterrupted load in a child, timed.
+    started = time.monotonic()
+    assert wait_exit(fork_load(["load", "persons", str(path)])) == 0
+    duration = time.monotonic() - started
+    reference = _persons(conn)
+    assert reference[0] == ROWS
+    _truncate(conn)
+
+    rng = random.Random(SEED)
+    outcomes = {"before the log row": 0, "during the load": 0, "after the commit": 0}
+    for run in range(KILL_RUNS):
+        delay = rng.uniform(0.0, duration)
+        pid = fork_load(["load", "persons", str(path)])
+        time.sleep(delay)
+        kill(pid)
+        code = wait_exit(pid)
+        assert code is not None, f"run {run}: the loader did not stop"
+
+        # Consistent right after the kill: all rows of the file or none, and a log that says so.
+        rows, digest = _persons(conn)
+        log = _log(conn)
+        assert rows in (0, ROWS), f"run {run}: partial load of {rows} rows"
+        if rows:
+            assert digest == reference[1]
+            assert [r[1] for r in log] == ["loaded"], log
+            outcomes["after the commit"] += 1
+        elif log:
+            assert [r[1] for r in log] in (["running"], ["failed"]), log
+            outcomes["during the load"] += 1
+        else:
+            outcomes["before the log row"] += 1
+
+        # The next load recognises a stale attempt, and ends with exactly the reference.
+        result = load_file("persons", path)
+        assert result.status == ("skipped_duplicate" if rows else "loaded")
+        assert _persons(conn) == reference, f"run {run}: rerun differs from a clean load"
+        statuses = [r[1] for r in _log(conn)]
+        assert "running" not in statuses
+        if log and not rows:
+            killed = _log(conn)[0]
+            assert killed[1] == "failed" and killed[2] in (0, None)
+            if log[0][1] == "running":
+                assert killed[3].startswith("interrupted: the loader stopped before finishing")
+        assert conn.execute(
+            "select count(*) from pg_locks where locktype = 'advisory'"
+        ).fetchone() == (0,)
+        _truncate(conn)
+
+    print(f"\nkill loop ({KILL_RUNS} runs, load {duration:.2f} s, seed {SEED}): {outcomes}")
+    # The seeded delays must have hit the load itself, not only its edges.
+    assert outcomes["during the load"] >= KILL_RUNS // 4, outcomes
+
+
+def _run_together(conn: psycopg.Connection, argvs: list[list[str]]) -> tuple[list, bool]:
+    """Start the loads at once; returns exit codes and whether one waited for the lock."""
+    pids = [fork_load(argv) for argv in argvs]
+    waited = False
+    deadline = time.monotonic() + 120
+    codes: dict[int, int | None] = {}
+    while len(codes) < len(pids) and time.monotonic() < deadline:
+        row = conn.execute(
+            "select count(*) from pg_locks where locktype = 'advisory' and not granted"
+        ).fetchone()
+        waited = waited or row[0] > 0
+        for pid in pids:
+            if pid not in codes:
+                code = wait_exit(pid, timeout=0.0)
+                if code is not None:
+                    codes[pid] = code
+        time.sleep(0.005)
+    for pid in pids:
+        if pid not in codes:
+            kill(pid)
+    return [codes.get(pid) for pid in pids], waited
+
+
+def _serialised(conn: psycopg.Connection) -> None:
+    """Attempts never overlap in time: each starts after the previous one finished."""
+    spans = conn.execute(
+        "select started_at, finished_at from raw._load_log order by started_at"
+    ).fetchall()
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        assert start >= end, spans
+
+
+def test_concurrent_loads_of_the_same_file(conn: psycopg.Connection, tmp_path: Path) -> None:
+    path = str(persons_csv(tmp_path / "persons.csv", n=ROWS))
+    codes, waited = _run_together(conn, [["load", "persons", path]] * 2)
+    assert codes == [0, 0]
+    assert waited, "the second load should have waited for the advisory lock"
+    assert sorted(r[1] for r in _log(conn)) == ["loaded", "skipped_duplicate"]
+    assert conn.execute(
+        "select count(*), count(distinct person_key) from raw.persons"
+    ).fetchone() == (
+        ROWS,
+        ROWS,
+    )
+    _serialised(conn)
+
+
+def test_concurrent_loads_of_two_deliveries_and_two_sources(
+    conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    first = persons_csv(tmp_path / "persons.csv", n=ROWS)
+    # A newer delivery (other bytes, so not a duplicate of the first).
+    second = persons_csv(tmp_path / "persons_2025.csv", n=ROWS, delimiter=",")
+    residences = residences_csv(tmp_path / "residences.csv", n=ROWS)
+    codes, waited = _run_together(
+        conn,
+        [
+            ["load", "persons", str(first)],
+            ["load", "persons", str(second)],
+            ["load", "residences", str(residences)],
+        ],
+    )
+    assert codes == [0, 0, 0], "a load failed or deadlocked"
+    assert waited
+    assert [r[1] for r in _log(conn)] == ["loaded"] * 3
+    counts = conn.execute(
+        "select _source_file, count(*), count(distinct _source_row) from raw.persons group by 1 "
+        "union all select _source_file, count(*), count(distinct _source_row) "
+        "from raw.residences group by 1 order by 1"
+    ).fetchall()
+    assert counts == [
+        ("persons.csv", ROWS, ROWS),
+        ("persons_2025.csv", ROWS, ROWS),
+        ("residences.csv", ROWS, ROWS),
+    ]
+    # _load_id order is commit order: every row of a load carries its own attempt's id.
+    assert conn.execute(
+        "select count(*) from raw.persons p join raw._load_log l on l.load_id = p._load_id "
+        "where l.file_name <> p._source_file or l.status <> 'loaded'"
+    ).fetchone() == (0,)
+    _serialised(conn)
