@@ -24,6 +24,7 @@ from loaders.contract import SOURCES
 KILL_RUNS = 20
 SEED = 20261128
 ROWS = 400
+THIS_DB = "database = (select oid from pg_database where datname = current_database())"
 
 
 def _truncate(conn: psycopg.Connection) -> None:
@@ -106,7 +107,7 @@ def test_sigkill_at_random_points_loses_and_corrupts_nothing(
             if log[0][1] == "running":
                 assert killed[3].startswith("interrupted: the loader stopped before finishing")
         assert conn.execute(
-            "select count(*) from pg_locks where locktype = 'advisory'"
+            f"select count(*) from pg_locks where locktype = 'advisory' and {THIS_DB}"
         ).fetchone() == (0,)
         _truncate(conn)
 
@@ -123,7 +124,8 @@ def _run_together(conn: psycopg.Connection, argvs: list[list[str]]) -> tuple[lis
     codes: dict[int, int | None] = {}
     while len(codes) < len(pids) and time.monotonic() < deadline:
         row = conn.execute(
-            "select count(*) from pg_locks where locktype = 'advisory' and not granted"
+            "select count(*) from pg_locks "
+            f"where locktype = 'advisory' and not granted and {THIS_DB}"
         ).fetchone()
         waited = waited or row[0] > 0
         for pid in pids:
