@@ -650,7 +650,7 @@ REJECTED: list[tuple[str, str, str, Callable[[Path], Path], list[str]]] = [
     ),
     (
         "codes",
-        "five_digit_municipality_and_bad_month",
+        "five_digit_municipality_code",
         "residences",
         _f(
             "residences.csv",

@@ -42,7 +42,20 @@ def conn(database: str) -> Iterator[psycopg.Connection]:
         _truncate(connection)
         for name in ("persons", "residences"):
             runner_for(next(s for s in SOURCES if s.name == name))  # warm GX before forking
+        _single_threaded()
         yield connection
+
+
+def _single_threaded() -> None:
+    """Stop tqdm's monitor thread (started by an earlier GIS load in this process): forking a
+    multi-threaded process can leave the child waiting on a lock that thread held."""
+    import tqdm
+
+    tqdm.tqdm.monitor_interval = 0
+    if tqdm.tqdm.monitor is not None:
+        tqdm.tqdm.monitor.exit()
+        tqdm.tqdm.monitor = None
+    assert threading.active_count() == 1, [t.name for t in threading.enumerate()]
 
 
 def _log(conn: psycopg.Connection) -> list[tuple]:
