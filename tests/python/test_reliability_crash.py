@@ -50,11 +50,12 @@ def _single_threaded() -> None:
     """Stop tqdm's monitor thread (started by an earlier GIS load in this process): forking a
     multi-threaded process can leave the child waiting on a lock that thread held."""
     import tqdm
+    from tqdm._monitor import TMonitor
 
-    tqdm.tqdm.monitor_interval = 0
-    if tqdm.tqdm.monitor is not None:
-        tqdm.tqdm.monitor.exit()
-        tqdm.tqdm.monitor = None
+    tqdm.tqdm.monitor_interval = 0  # no new monitor threads (subclasses inherit it)
+    for thread in threading.enumerate():
+        if isinstance(thread, TMonitor):
+            thread.exit()
     assert threading.active_count() == 1, [t.name for t in threading.enumerate()]
 
 
