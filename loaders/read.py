@@ -654,7 +654,8 @@ def polygonal_ewkb(geoms: np.ndarray) -> tuple[list[bytes | None], list[str | No
             continue
         geom = shapely.force_2d(geom)
         if not shapely.is_valid(geom):
-            fixed = shapely.make_valid(geom)
+            with np.errstate(invalid="ignore"):  # infinite coordinates: rejected below
+                fixed = shapely.make_valid(geom)
             if fixed.geom_type == "GeometryCollection":
                 # Parts that collapsed to lines or points carry no area; keep the polygons.
                 parts = [g for g in fixed.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
