@@ -11,6 +11,7 @@ import contextlib
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -84,28 +85,40 @@ def content_hashes(conn: psycopg.Connection, schema: str = "raw") -> dict[str, t
     }
 
 
-def fork_load(argv: list[str]) -> int:
-    """Run `boligmon <argv>` in a forked child (the imports, GX included, are already warm);
-    returns the child's pid. The child exits with the CLI's exit code."""
+def fork_call(target: Callable[[], int]) -> int:
+    """Run `target()` in a forked child (imports already warm); returns the child's pid. The
+    child exits with target's return value (2 on an exception) and never returns into pytest."""
     pid = os.fork()
-    if pid == 0:  # child: never return into pytest
+    if pid == 0:
         code = 3
         try:
-            from loaders.cli import app
-
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)
             os.dup2(devnull, 2)
             try:
-                returned = app(argv, standalone_mode=False)
-                code = returned if isinstance(returned, int) else 0
-            except SystemExit as exc:
-                code = int(exc.code or 0)
-            except BaseException as exc:  # click.exceptions.Exit and friends
-                code = int(getattr(exc, "exit_code", 2))
+                code = target()
+            except BaseException:  # noqa: BLE001 - the exit code is the report
+                code = 2
         finally:
             os._exit(code)
     return pid
+
+
+def fork_load(argv: list[str]) -> int:
+    """`boligmon <argv>` in a forked child; it exits with the CLI's exit code."""
+
+    def run() -> int:
+        from loaders.cli import app
+
+        try:
+            returned = app(argv, standalone_mode=False)
+            return returned if isinstance(returned, int) else 0
+        except SystemExit as exc:
+            return int(exc.code or 0)
+        except BaseException as exc:  # click.exceptions.Exit and friends
+            return int(getattr(exc, "exit_code", 2))
+
+    return fork_call(run)
 
 
 def wait_exit(pid: int, timeout: float = 120.0) -> int | None:

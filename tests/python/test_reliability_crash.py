@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from fakedata import persons_csv, residences_csv
-from reliability import content_hashes, fork_load, kill, wait_exit
+from reliability import content_hashes, fork_call, fork_load, kill, wait_exit
 
 from loaders.contract import SOURCES
 
@@ -212,3 +212,55 @@ def test_concurrent_loads_of_two_deliveries_and_two_sources(
         "where l.file_name <> p._source_file or l.status <> 'loaded'"
     ).fetchone() == (0,)
     _serialised(conn)
+
+
+LIVE, NEXT, PREV = "rel_live", "rel_live_next", "rel_live_prev"
+
+
+def test_sigkill_during_publication_leaves_one_whole_generation(
+    conn: psycopg.Connection, database: str
+) -> None:
+    """The refresh's schema swap (loaders/publish.py, safe publication) killed at random points:
+    the live schema always holds one whole generation, readable by bi_reader, and the other
+    generation stays locked away."""
+    from loaders import publish
+
+    conn.execute(
+        "do $$ begin if not exists (select from pg_roles where rolname = 'bi_reader') "
+        "then create role bi_reader login; end if; end $$"
+    )
+    conn.execute(f"drop schema if exists {LIVE}, {NEXT}, {PREV} cascade")
+    conn.execute(f"create schema {LIVE}")
+    conn.execute(f"create table {LIVE}.fct_x as select 1 as v")  # generation 1: fct_x
+    conn.execute(f"create schema {NEXT}")
+    conn.execute(f"create table {NEXT}.fct_x as select 2 as v")  # generation 2: fct_x, dim_y
+    conn.execute(f"create table {NEXT}.dim_y as select 'y' as k")
+    publish.swap(conn, live=LIVE, next_schema=NEXT, previous=PREV)
+    tables = {1: ["fct_x"], 2: ["dim_y", "fct_x"]}
+
+    def flip_forever() -> int:
+        with psycopg.connect(dbname=database, autocommit=True) as child:
+            while True:
+                publish.rollback(child, live=LIVE, previous=PREV)
+
+    rng = random.Random(SEED)
+    seen = set()
+    try:
+        for run in range(KILL_RUNS):
+            pid = fork_call(flip_forever)
+            time.sleep(rng.uniform(0.05, 0.6))
+            kill(pid)
+            assert wait_exit(pid) == -9, f"run {run}: the publisher stopped by itself"
+            with psycopg.connect(dbname=database, user="bi_reader", autocommit=True) as reader:
+                (generation,) = reader.execute(f"select v from {LIVE}.fct_x").fetchone()
+                for table in tables[generation]:
+                    reader.execute(f"select * from {LIVE}.{table}").fetchall()
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    reader.execute(f"select v from {PREV}.fct_x")
+            assert publish.tables_in(conn, LIVE) == tables[generation]
+            assert publish.tables_in(conn, PREV) == tables[3 - generation]
+            assert not publish.schema_exists(conn, f"{LIVE}_rollback_tmp")
+            seen.add(generation)
+    finally:
+        conn.execute(f"drop schema if exists {LIVE}, {NEXT}, {PREV} cascade")
+    assert seen == {1, 2}, "the kills should have stopped the flipping at both generations"
