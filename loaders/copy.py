@@ -41,6 +41,7 @@ from loaders.errors import FileRejected, Problem, UserError, describe_problems, 
 from loaders.pseudonymise import load_key
 from loaders.read import GEO_FORMATS, FileInfo, inspect_file, iter_chunks, read_header
 from loaders.validate import (
+    MAX_HEADER_NAMES,
     Issue,
     copy_values,
     key_rule,
@@ -266,7 +267,10 @@ def _load_rows(
     match = match_columns(source, headers, info.name)
     result = LoadResult(source.name, info.name, load_id, "loaded")
     if match.unknown:
-        result.notes.append(f"ignored unknown columns: {', '.join(match.unknown)}")
+        shown = ", ".join(match.unknown[:MAX_HEADER_NAMES])
+        if len(match.unknown) > MAX_HEADER_NAMES:
+            shown += f" and {len(match.unknown) - MAX_HEADER_NAMES} more"
+        result.notes.append(f"ignored unknown columns: {shown}")
     runner_for(source)  # the GX import (~3 s) happens here, once per process
     geometry_oid = _register_geometry(conn) if source.geometry else None
     columns = [col.raw_name for col in source.columns]
@@ -456,6 +460,6 @@ def _area_overlaps(conn: psycopg.Connection, load_id: int, limit: int = 10) -> l
 
 
 def _geo_headers(info: FileInfo) -> list[str]:
-    from loaders.read import GEOM_COLUMN, GEOM_PROBLEM_COLUMN, LAYER_COLUMN
+    from loaders.read import GEO_COLUMNS
 
-    return [*read_header(info), LAYER_COLUMN, GEOM_COLUMN, GEOM_PROBLEM_COLUMN]
+    return [*read_header(info), *GEO_COLUMNS]

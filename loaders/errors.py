@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 MAX_PROBLEMS_LISTED = 10
 MAX_ROWS_LISTED = 10
+MAX_VALUE_CHARS = 60  # longer values (a 10 MB field, a header without line breaks) are cut
 
 _CPR_LIKE = re.compile(r"(?<!\d)(\d{6})-?(\d{4})(?!\d)")
 
@@ -25,6 +26,13 @@ class ConfigError(UserError):
 
 class FileRejected(UserError):
     """The whole file was rejected; nothing was loaded."""
+
+
+def shorten(text: str, limit: int = MAX_VALUE_CHARS) -> str:
+    """`text` cut to `limit` characters, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def mask_text(text: str) -> str:
@@ -50,7 +58,7 @@ class Problem:
         if self.example is None:
             for value in examples:
                 if value is not None and value != "":
-                    self.example = value
+                    self.example = shorten(value)
                     break
 
     def sentence(self) -> str:

@@ -24,14 +24,32 @@ class Counts:
     rows_rejected: int = 0
 
 
+STALE_MESSAGE = (
+    "interrupted: the loader stopped before finishing (process killed, machine or connection "
+    "lost); nothing of this attempt was loaded. Marked failed by load_id {load_id}."
+)
+
+
 def start(conn: psycopg.Connection, source: str, file_name: str) -> int:
+    """Insert this attempt's `running` row. Call only while holding the load lock.
+
+    Every live load holds the lock from before its `running` row is written until its row is
+    final, so any other `running` row seen here belongs to a loader that died (SIGKILL, lost
+    machine or connection): Postgres rolled its data back, and the row is marked `failed`.
+    """
     row = conn.execute(
         "insert into raw._load_log (source, file_name, status, loader_version) "
         "values (%s, %s, 'running', %s) returning load_id",
         (source, file_name, __version__),
     ).fetchone()
     assert row is not None
-    return int(row[0])
+    load_id = int(row[0])
+    conn.execute(
+        "update raw._load_log set status = 'failed', finished_at = clock_timestamp(), "
+        "message = %s where status = 'running' and load_id <> %s",
+        (STALE_MESSAGE.format(load_id=load_id), load_id),
+    )
+    return load_id
 
 
 def find_loaded(conn: psycopg.Connection, source: str, sha256: str) -> int | None:

@@ -19,6 +19,7 @@ format goes through the same parsing rules.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -32,14 +33,19 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-from loaders.errors import FileRejected
+from loaders.errors import FileRejected, shorten
 
 CHUNK_ROWS = 100_000
+# The csv module's default field limit (128 KiB) would crash on a legal but huge field (pandas
+# reads those); values are judged by the value rules instead.
+csv.field_size_limit(2**31 - 1)
 HASH_BLOCK = 1 << 20
 TARGET_EPSG = 25832
 LAYER_COLUMN = "__layer__"
 GEOM_COLUMN = "__geom__"  # EWKB bytes (SRID 25832, MultiPolygon) or None
 GEOM_PROBLEM_COLUMN = "__geom_problem__"  # why the geometry was rejected, or None
+GEOM_EXTENT_COLUMN = "__geom_extent__"  # the extent of a geometry outside Denmark, or None
+GEO_COLUMNS = (LAYER_COLUMN, GEOM_COLUMN, GEOM_PROBLEM_COLUMN, GEOM_EXTENT_COLUMN)
 
 FORMATS = {
     ".csv": "csv",
@@ -57,6 +63,12 @@ GEO_FORMATS = ("gpkg", "geojson", "shp")
 # Control characters other than tab/CR/LF, and the five bytes Windows-1252 leaves undefined.
 _NOT_TEXT = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+# A UTF-8 encoded Latin-1 letter (æøåé...). In Windows-1252 these bytes read as 'Ã' and a
+# symbol, which Danish text never has: in a file that is otherwise not UTF-8 they mean mixed
+# encodings.
+_UTF8_LETTER = re.compile(rb"\xc3[\x80-\xbf]")
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+TAIL_BYTES = 1 << 16  # the end of the file kept for the truncation check
 
 ProgressFn = Callable[[int], None]
 
@@ -103,32 +115,40 @@ def inspect_file(path: Path) -> FileInfo:
     digest = hashlib.sha256()
     is_csv = info.format == "csv"
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8_ok = True
-    cp1252_ok = True
-    first = True
+    not_utf8_line: int | None = None  # first line with a byte sequence that is not UTF-8
+    not_cp1252_line: int | None = None  # first line with a byte undefined in Windows-1252
+    utf8_letter_line: int | None = None  # first line with a UTF-8 encoded letter (e.g. ø)
+    lines = 1  # line number at the start of the current block
     bom = False
+    last = b""
     with path.open("rb") as handle:
         while block := handle.read(HASH_BLOCK):
             digest.update(block)
-            info.size += len(block)
             if not is_csv:
+                info.size += len(block)
                 continue
-            if first:
+            if info.size == 0:
                 bom = block.startswith(codecs.BOM_UTF8)
-                first = False
-            if _NOT_TEXT.search(block):
+            info.size += len(block)
+            if control := _NOT_TEXT.search(block):
+                line = lines + block.count(b"\n", 0, control.start())
                 raise FileRejected(
                     f"{path.name}: rejected (nothing loaded). The file is not text in UTF-8 or "
-                    "Windows-1252 (it contains control or NUL bytes; UTF-16 and binary files "
-                    "are not accepted). Save it as CSV UTF-8."
+                    f"Windows-1252 (line {line} contains control or NUL bytes; UTF-16 and "
+                    "binary files, e.g. a renamed spreadsheet, are not accepted). Save it as "
+                    "CSV UTF-8."
                 )
-            if utf8_ok:
+            if not_utf8_line is None:
                 try:
                     decoder.decode(block)
-                except UnicodeDecodeError:
-                    utf8_ok = False
-            if cp1252_ok and _CP1252_UNDEFINED.search(block):
-                cp1252_ok = False
+                except UnicodeDecodeError as exc:
+                    not_utf8_line = lines + block.count(b"\n", 0, max(exc.start, 0))
+            if not_cp1252_line is None and (bad := _CP1252_UNDEFINED.search(block)):
+                not_cp1252_line = lines + block.count(b"\n", 0, bad.start())
+            if utf8_letter_line is None and (letter := _UTF8_LETTER.search(block)):
+                utf8_letter_line = lines + block.count(b"\n", 0, letter.start())
+            lines += block.count(b"\n")
+            last = (last + block)[-TAIL_BYTES:]
     if info.format == "shp":
         # A Shapefile is several files: attributes (.dbf) and CRS (.prj) belong to the content.
         for suffix in (".shx", ".dbf", ".prj", ".cpg"):
@@ -139,21 +159,36 @@ def inspect_file(path: Path) -> FileInfo:
     info.sha256 = digest.hexdigest()
     if not is_csv:
         return info
-    if utf8_ok:
+    if not_utf8_line is None:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            utf8_ok = False
-    if utf8_ok:
+            not_utf8_line = lines
+    if not_utf8_line is None:
         info.encoding = "utf-8-sig" if bom else "utf-8"
-    elif cp1252_ok and not bom:
-        info.encoding = "cp1252"
-    else:
+    elif bom:
+        raise FileRejected(
+            f"{path.name}: rejected (nothing loaded). The file starts with a UTF-8 byte order "
+            f"mark but line {not_utf8_line} is not valid UTF-8 (mixed encodings). Save the "
+            "whole file as CSV UTF-8."
+        )
+    elif not_cp1252_line is not None:
         raise FileRejected(
             f"{path.name}: rejected (nothing loaded). The file is neither valid UTF-8 nor "
-            "Windows-1252 text (it has bytes that are undefined in both). Save it as CSV UTF-8."
+            f"Windows-1252 text (line {not_cp1252_line} has bytes that are undefined in both). "
+            "Save it as CSV UTF-8."
         )
+    elif utf8_letter_line is not None:
+        raise FileRejected(
+            f"{path.name}: rejected (nothing loaded). The file mixes encodings: line "
+            f"{utf8_letter_line} has UTF-8 letters (such as ø), line {not_utf8_line} is not "
+            "UTF-8 (Windows-1252?), so one of them would be read wrongly. Save the whole file "
+            "as CSV UTF-8."
+        )
+    else:
+        info.encoding = "cp1252"
     info.delimiter = sniff_delimiter(path, info.encoding)
+    _check_first_and_last_rows(info, last, lines)
     return info
 
 
@@ -175,8 +210,116 @@ def sniff_delimiter(path: Path, encoding: str) -> str:
     return ";" if counts[";"] >= counts[","] else ","
 
 
+def _field_count(line: str, delimiter: str) -> int:
+    return len(next(csv.reader([line], delimiter=delimiter), []))
+
+
+def _check_first_and_last_rows(info: FileInfo, tail: bytes, lines: int) -> None:
+    """Reject rows with fewer fields than the header where that is cheap to see.
+
+    pandas fills missing trailing fields with empty values, so a data row written with another
+    delimiter, or a file cut off in its last line, would load with silently empty columns. The
+    first data row and the last line are checked here (a short row elsewhere shifts values into
+    the wrong columns, which the value rules catch).
+    """
+    assert info.encoding and info.delimiter
+    with info.path.open("r", encoding=info.encoding, newline="") as handle:
+        records = csv.reader(handle, delimiter=info.delimiter)
+        header = next(records, [])
+        width = len(header)
+        while width and not header[width - 1].strip():
+            width -= 1  # a trailing delimiter after the last name
+        first = next((r for r in records if any(v.strip() for v in r)), None)
+        first_line = records.line_num
+    if first is not None and len(first) < width:
+        raise FileRejected(
+            f"{info.name}: rejected (nothing loaded). The CSV structure is broken: line "
+            f"{first_line} (the first data row) has {len(first)} field"
+            f"{'s' if len(first) != 1 else ''} but the header has {width} (separated by "
+            f"'{info.delimiter}'). Check that the data rows use the same delimiter as the header."
+        )
+    body = tail.rstrip(b"\r\n")
+    ends_with_break = len(body) < len(tail)
+    last_line_number = lines - tail[len(body) :].count(b"\n")
+    if b"\n" not in body or b'"' in body.rsplit(b"\n", 1)[1] or last_line_number < 3:
+        return  # a line longer than the tail, a quoted field (may span lines), or no data row
+    last = body.rsplit(b"\n", 1)[1].decode(info.encoding.replace("-sig", ""), "replace")
+    count = _field_count(last.rstrip("\r"), info.delimiter)
+    if 0 < count < width:
+        truncated = (
+            ""
+            if ends_with_break
+            else (
+                " and the file does not end with a line break: it looks truncated (deliver the "
+                "complete file)"
+            )
+        )
+        raise FileRejected(
+            f"{info.name}: rejected (nothing loaded). The CSV structure is broken: the last line "
+            f"(line {last_line_number}) has {count} field{'s' if count != 1 else ''} but the "
+            f"header has {width}{truncated}."
+        )
+
+
+FORMAT_WORDS = {
+    "xlsx": "an Excel workbook (.xlsx)",
+    "parquet": "a Parquet file",
+    "gpkg": "a GeoPackage",
+    "geojson": "GeoJSON",
+    "shp": "a Shapefile",
+}
+
+
+def _unreadable_errors() -> tuple[type[BaseException], ...]:
+    """What the format libraries raise for a damaged, truncated or mislabelled file."""
+    import zipfile
+
+    import pyarrow as pa
+    import pyogrio.errors
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        pa.ArrowException,
+        pyogrio.errors.DataSourceError,
+        pyogrio.errors.DataLayerError,
+        pyogrio.errors.FieldError,
+        pyogrio.errors.GeometryError,
+        EOFError,
+        OSError,
+        KeyError,  # openpyxl: a zip without the workbook parts
+        SyntaxError,  # XML parse errors inside the workbook
+        ValueError,
+    )
+
+
+@contextlib.contextmanager
+def _readable(info: FileInfo) -> Iterator[None]:
+    """Turn a format library's failure on a damaged file into a clear rejection (exit 1)."""
+    if info.format == "csv":
+        yield
+        return
+    try:
+        yield
+    except FileRejected:
+        raise
+    except _unreadable_errors() as exc:
+        detail = shorten(" ".join(str(exc).split()) or type(exc).__name__, 160)
+        raise FileRejected(
+            f"{info.name}: rejected (nothing loaded). The file cannot be read as "
+            f"{FORMAT_WORDS.get(info.format, info.format)} ({detail}): it is damaged, cut off, "
+            "or another kind of file with this extension. Export it again."
+        ) from None
+
+
 def read_header(info: FileInfo) -> list[str]:
     """The delivered column names (for source detection and column matching)."""
+    with _readable(info):
+        return _read_header(info)
+
+
+def _read_header(info: FileInfo) -> list[str]:
     if info.format == "csv":
         assert info.encoding and info.delimiter
         with info.path.open("r", encoding=info.encoding, newline="") as handle:
@@ -214,7 +357,8 @@ def iter_chunks(
         "parquet": _parquet_chunks,
     }
     reader = readers.get(info.format, _geo_chunks)
-    yield from reader(info, chunk_rows, progress)
+    with _readable(info):
+        yield from reader(info, chunk_rows, progress)
 
 
 def _csv_chunks(
@@ -304,16 +448,48 @@ def _frame_to_text(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index, dtype=object)
 
 
+def _merged_ranges(book: object, sheet: object) -> list[str]:
+    """The merged cell ranges of a read-only worksheet (openpyxl does not parse them there)."""
+    archive = getattr(book, "_archive", None)
+    path = getattr(sheet, "_worksheet_path", None)
+    if archive is None or path is None:
+        return []
+    found: list[str] = []
+    carry = b""
+    with archive.open(path) as handle:
+        while block := handle.read(HASH_BLOCK):
+            text = carry + block
+            found.extend(m.decode("ascii") for m in _MERGE_CELL.findall(text))
+            carry = text[-200:] if not found else b""
+            if found:
+                break  # one is enough to reject; the message lists the first
+    return found
+
+
 def _xlsx_chunks(
     info: FileInfo, chunk_rows: int, progress: ProgressFn | None
 ) -> Iterator[pd.DataFrame]:
+    """Cached values of the first worksheet; formulas without a cached value and merged cells
+    reject the file (both would otherwise load as silently empty cells). Formulas are never
+    evaluated here: a formula cell loads the value Excel computed and saved with it."""
     import openpyxl
+    from openpyxl.utils import get_column_letter
 
     book = openpyxl.load_workbook(info.path, read_only=True, data_only=True)
+    formulas = openpyxl.load_workbook(info.path, read_only=True, data_only=False)
     try:
         sheet = book.worksheets[0]
+        merged = _merged_ranges(book, sheet)
+        if merged:
+            raise FileRejected(
+                f"{info.name}: rejected (nothing loaded). Worksheet '{sheet.title}' has merged "
+                f"cells ({merged[0]}); a merged cell keeps its value only in its first cell, so "
+                "the other rows would load as empty. Unmerge the cells and fill in every row."
+            )
         rows = sheet.iter_rows(values_only=True)
+        formula_rows = formulas.worksheets[0].iter_rows(values_only=True)
         header_row = next(rows, None)
+        next(formula_rows, None)
         if header_row is None:
             raise FileRejected(
                 f"{info.name}: rejected (nothing loaded). The first worksheet is empty; a header "
@@ -323,9 +499,14 @@ def _xlsx_chunks(
         width = len(header)
         buffer: list[list[str | None]] = []
         numbers: list[int] = []
+        uncomputed: list[str] = []
         row_number = 0
-        for values in rows:
+        for values, written in zip(rows, formula_rows, strict=False):
             row_number += 1
+            for i, (value, text) in enumerate(zip(values[:width], written[:width], strict=False)):
+                if value is None and isinstance(text, str) and text.startswith("="):
+                    cell = f"{get_column_letter(i + 1)}{row_number + 1}"
+                    uncomputed.append(f"{cell} ({header[i]}) {shorten(text)}")
             cells = [cell_text(v) for v in values[:width]]
             cells += [None] * (width - len(cells))
             if all(c is None or c.strip() == "" for c in cells):
@@ -337,10 +518,18 @@ def _xlsx_chunks(
                 buffer, numbers = [], []
                 if progress:
                     progress(row_number)
+        if uncomputed:
+            raise FileRejected(
+                f"{info.name}: rejected (nothing loaded). {len(uncomputed)} cell"
+                f"{'s hold formulas' if len(uncomputed) > 1 else ' holds a formula'} without a "
+                f"saved result, e.g. {', '.join(uncomputed[:3])}; formulas are not evaluated by "
+                "the loader. Open the file in Excel and save it (or paste the cells as values)."
+            )
         if buffer:
             yield pd.DataFrame(buffer, columns=header, index=numbers, dtype=object)
     finally:
         book.close()
+        formulas.close()
 
 
 def _parquet_chunks(
@@ -400,6 +589,7 @@ def _geo_chunks(
         if epsg != TARGET_EPSG:
             gdf = gdf.to_crs(TARGET_EPSG)
             info.notes.append(f"layer '{layer}' reprojected from {crs_label} to EPSG:25832")
+        extent = outside_denmark(gdf.geometry.to_numpy(), crs_label)
         ewkb, problems, repaired = polygonal_ewkb(gdf.geometry.to_numpy())
         if repaired:
             info.notes.append(
@@ -409,6 +599,7 @@ def _geo_chunks(
         attributes[LAYER_COLUMN] = layer
         attributes[GEOM_COLUMN] = ewkb
         attributes[GEOM_PROBLEM_COLUMN] = problems
+        attributes[GEOM_EXTENT_COLUMN] = extent
         attributes.index = pd.RangeIndex(start, start + len(attributes))
         start += len(attributes)
         if progress:
@@ -416,6 +607,38 @@ def _geo_chunks(
         yield attributes
     info.crs = ", ".join(sorted(set(crs_found))) or None
     info.total_rows = start - 1
+
+
+def denmark_box() -> tuple[float, float, float, float]:
+    """(xmin, ymin, xmax, ymax) of Denmark in EPSG:25832: the contract's address x/y ranges."""
+    from loaders.contract import get_source
+
+    x, y = get_source("addresses").column("x"), get_source("addresses").column("y")
+    assert None not in (x.min_value, y.min_value, x.max_value, y.max_value)
+    return (x.min_value, y.min_value, x.max_value, y.max_value)  # type: ignore[return-value]
+
+
+def outside_denmark(geoms: np.ndarray, crs_label: str) -> list[str | None]:
+    """Per geometry (already in EPSG:25832): its extent when it is not inside Denmark, else None.
+
+    A layer whose declared CRS is wrong (lon/lat degrees labelled EPSG:25832, UTM metres
+    labelled EPSG:4326) lands far from Denmark or on infinite coordinates after reprojection.
+    """
+    import shapely
+
+    xmin, ymin, xmax, ymax = denmark_box()
+    bounds = shapely.bounds(geoms)  # NaN for missing or empty geometries (another rule)
+    out: list[str | None] = []
+    for x0, y0, x1, y1 in bounds.tolist():
+        if np.isnan(x0):
+            out.append(None)
+        elif not np.isfinite([x0, y0, x1, y1]).all():
+            out.append(f"coordinates not finite after reprojection from {crs_label}")
+        elif x0 < xmin or x1 > xmax or y0 < ymin or y1 > ymax:
+            out.append(f"x {x0:.6g}..{x1:.6g}, y {y0:.6g}..{y1:.6g} read as {crs_label}")
+        else:
+            out.append(None)
+    return out
 
 
 def polygonal_ewkb(geoms: np.ndarray) -> tuple[list[bytes | None], list[str | None], int]:
@@ -432,7 +655,8 @@ def polygonal_ewkb(geoms: np.ndarray) -> tuple[list[bytes | None], list[str | No
             continue
         geom = shapely.force_2d(geom)
         if not shapely.is_valid(geom):
-            fixed = shapely.make_valid(geom)
+            with np.errstate(invalid="ignore"):  # infinite coordinates: rejected below
+                fixed = shapely.make_valid(geom)
             if fixed.geom_type == "GeometryCollection":
                 # Parts that collapsed to lines or points carry no area; keep the polygons.
                 parts = [g for g in fixed.geoms if g.geom_type in ("Polygon", "MultiPolygon")]

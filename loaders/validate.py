@@ -39,12 +39,31 @@ from loaders.contract import (
 )
 from loaders.errors import FileRejected
 from loaders.pseudonymise import pseudonymise_series
-from loaders.read import GEOM_COLUMN, GEOM_PROBLEM_COLUMN, LAYER_COLUMN
+from loaders.read import (
+    GEO_COLUMNS,
+    GEOM_COLUMN,
+    GEOM_EXTENT_COLUMN,
+    GEOM_PROBLEM_COLUMN,
+    LAYER_COLUMN,
+    denmark_box,
+)
 
 EXPECTATIONS_DIR = Path(__file__).parent / "expectations"
 INVALID_SUFFIX = "__invalid"
 ONE_OF_PREFIX = "__missing_one_of__"
 COPY_COLUMN = "__exact_copy_no__"
+GEOM_EXTENT = "geom_extent"
+
+
+def geom_extent_rule() -> str:
+    xmin, ymin, xmax, ymax = denmark_box()
+    return (
+        f"geometry lies in Denmark in EPSG:25832 (x {xmin:.0f}-{xmax:.0f}, y {ymin:.0f}-"
+        f"{ymax:.0f}; a wrong CRS in the file is the usual cause)"
+    )
+
+
+MAX_HEADER_NAMES = 30  # header names quoted in a message
 GEOM_RULE = "geometry is a valid Polygon or MultiPolygon (repaired with make_valid when possible)"
 
 _PATTERN_WORDS = {
@@ -76,24 +95,25 @@ class ColumnMatch:
 
 def match_columns(source: Source, headers: list[str], file_name: str) -> ColumnMatch:
     """Map the delivered header to canonical names; reject missing required columns."""
-    from loaders.errors import mask_text
+    from loaders.errors import mask_text, shorten
 
     accepted = header_map(source)
     mapping: dict[str, str] = {}
     unknown: list[str] = []
     seen: dict[str, str] = {}
     for name in headers:
-        if name in (LAYER_COLUMN, GEOM_COLUMN, GEOM_PROBLEM_COLUMN):
+        if name in GEO_COLUMNS:
             continue
         canonical = accepted.get(normalise_header(name))
         if canonical is None:
             if name.strip():
-                unknown.append(mask_text(name))
+                unknown.append(shorten(mask_text(name)))
             continue
         if canonical in seen:
             raise FileRejected(
-                f"{file_name}: rejected (nothing loaded). Columns '{mask_text(seen[canonical])}' "
-                f"and '{mask_text(name)}' both mean {canonical}; deliver only one of them."
+                f"{file_name}: rejected (nothing loaded). Columns "
+                f"'{shorten(mask_text(seen[canonical]))}' and '{shorten(mask_text(name))}' "
+                f"both mean {canonical}; deliver only one of them."
             )
         seen[canonical] = name
         mapping[name] = canonical
@@ -108,14 +128,10 @@ def match_columns(source: Source, headers: list[str], file_name: str) -> ColumnM
             aliases = source.column(name).aliases
             return f"{name} (or {'/'.join(aliases[:3])})" if aliases else name
 
-        got = (
-            ", ".join(
-                mask_text(h)
-                for h in headers
-                if h not in (LAYER_COLUMN, GEOM_COLUMN, GEOM_PROBLEM_COLUMN)
-            )
-            or "nothing"
-        )
+        delivered = [h for h in headers if h not in GEO_COLUMNS]
+        got = ", ".join(shorten(mask_text(h)) for h in delivered[:MAX_HEADER_NAMES]) or "nothing"
+        if len(delivered) > MAX_HEADER_NAMES:
+            got += f" and {len(delivered) - MAX_HEADER_NAMES} more"
         hint = ""
         if not mapping:
             hint = " The first row must be a header row naming the columns."
@@ -277,6 +293,7 @@ def prepare_chunk(
     if source.geometry:
         geom = chunk.get(GEOM_COLUMN, empty)
         frame["geom" + INVALID_SUFFIX] = as_text(chunk.get(GEOM_PROBLEM_COLUMN, empty))
+        frame[GEOM_EXTENT + INVALID_SUFFIX] = as_text(chunk.get(GEOM_EXTENT_COLUMN, empty))
     typed = pd.DataFrame(frame, index=chunk.index)
     row_hash = first_row = None
     if source.key:
@@ -356,6 +373,13 @@ def expectation_specs(source: Source) -> list[dict[str, Any]]:
         specs.append(
             _exp(
                 "expect_column_values_to_be_null",
+                {"column": "geom", "rule": geom_extent_rule()},
+                column=GEOM_EXTENT + INVALID_SUFFIX,
+            )
+        )
+        specs.append(
+            _exp(
+                "expect_column_values_to_be_null",
                 {"column": "geom", "rule": GEOM_RULE},
                 column="geom" + INVALID_SUFFIX,
             )
@@ -411,11 +435,11 @@ def expectation_specs(source: Source) -> list[dict[str, Any]]:
         if col.min_value is not None or col.max_value is not None:
             lo, hi = col.min_value, col.max_value
             if lo is not None and hi is not None:
-                words = f"between {lo:g} and {hi:g}"
+                words = f"between {lo:.15g} and {hi:.15g}"
             elif lo is not None:
-                words = f"at least {lo:g}"
+                words = f"at least {lo:.15g}"
             else:
-                words = f"at most {hi:g}"
+                words = f"at most {hi:.15g}"
             specs.append(
                 _exp(
                     "expect_column_values_to_be_between",

@@ -159,7 +159,8 @@ def test_geojson_is_reprojected(cli: CliRunner, db: psycopg.Connection, tmp_path
 def test_gpkg_layer_name_is_area_level_when_missing(
     cli: CliRunner, db: psycopg.Connection, tmp_path: Path
 ):
-    gdf = areas_gdf("EPSG:25832").drop(columns=["area_level"]).to_crs("EPSG:25832")
+    # lon/lat squares reprojected to UTM 32N (labelling degrees as EPSG:25832 is rejected)
+    gdf = areas_gdf("EPSG:4326").drop(columns=["area_level"]).to_crs("EPSG:25832")
     path = tmp_path / "skoledistrikter.gpkg"
     gdf.to_file(path, layer="skoledistrikt", driver="GPKG")
     result = invoke(cli, "load", "areas", path)
