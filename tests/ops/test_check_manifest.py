@@ -58,6 +58,7 @@ def test_planted_violations_are_listed(manifest: dict[str, Any], tmp_path: Path)
     spells["depends_on"]["nodes"].append("source.boligmon.raw.persons")
     spells["raw_code"] += "\nleft join raw.persons as p on true\n"
     indicator = _model(m, "dim_indicator")
+    indicator["constraints"] = []
     indicator["columns"]["indicator_id"]["constraints"] = []
     for uid in [
         u for u, n in m["nodes"].items() if n.get("attached_node") == indicator["unique_id"]
