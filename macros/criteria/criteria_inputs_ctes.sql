@@ -63,6 +63,13 @@ measures as (
         mea.numerator::numeric as numerator,
         mea.denominator::numeric as denominator
     from {{ ref('int_area_year_measures') }} as mea
+    -- levels without a meaning for the list criteria (var criteria_excluded_area_levels;
+    -- default: the 100 m grid, whose cells hold a handful of persons each)
+    where mea.area_level not in (
+        {%- for level in var('criteria_excluded_area_levels') %}
+            '{{ level }}'{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    )
 ),
 
 national_share as (
