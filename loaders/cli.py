@@ -269,6 +269,12 @@ def version() -> None:
     console.print(__version__)
 
 
+# --- public outputs (export, report, pbids, outputs): implemented in loaders/outputs_cli.py ---
+from loaders.outputs_cli import register_output_commands  # noqa: E402
+
+register_output_commands(app, handle_errors)
+
+
 def main() -> None:
     app()
 

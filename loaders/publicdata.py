@@ -93,7 +93,9 @@ def indicators(conn: psycopg.Connection) -> list[Indicator]:
                 kind=kind,
                 period_type=row.period_type,
                 direction=row.direction,
-                legal_criterion=row.legal_criterion,
+                legal_criterion=None
+                if pd.isna(row.legal_criterion) or row.legal_criterion == "floor"
+                else row.legal_criterion,
             )
         )
     order = {"count": 0, "share": 1, "amount": 2}

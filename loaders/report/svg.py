@@ -66,7 +66,7 @@ def line_chart(
     zero_based: bool = True,
 ) -> str:
     """A time-series line chart; None values break the line (suppressed periods)."""
-    left, right, top, bottom = 64, 12, 12, 28
+    left, right, top, bottom = 64, 22, 12, 28
     values = [v for s in series for _, v in s.points if v is not None]
     dates = [d for s in series for d, _ in s.points]
     label = escape(title)
@@ -80,6 +80,7 @@ def line_chart(
     hi = max(values)
     ticks = nice_ticks(lo, hi)
     lo, hi = min(ticks[0], lo), max(ticks[-1], hi)
+    left = max(left, 14 + 7 * max(len(fmt(t)) for t in ticks))
     d0, d1 = min(dates).toordinal(), max(dates).toordinal()
     if d1 == d0:
         d0, d1 = d0 - 180, d1 + 180
@@ -107,7 +108,7 @@ def line_chart(
     step = max(1, math.ceil((last_year - first_year + 1) / 10))
     for year in range(first_year, last_year + 2, step):
         d = date(year, 1, 1)
-        if d0 <= d.toordinal() <= d1:
+        if d0 <= d.toordinal() <= d1 and x(d) <= width - right - 8:
             out.append(
                 f'<line x1="{x(d):.1f}" x2="{x(d):.1f}" y1="{top}" y2="{top + ph}" '
                 'stroke="#f0f0f0"/>'
@@ -177,6 +178,7 @@ def map_svg(
     svg_id: str | None = None,
     highlight: str | None = None,
     css_class: str = "map",
+    attrs: dict[str, str] | None = None,
 ) -> str:
     """A choropleth of projected polygons (EPSG:25832: x east, y north, metres)."""
     shapes = [s for s in shapes if s.geom is not None and not s.geom.is_empty]
@@ -195,6 +197,8 @@ def map_svg(
         return f"{(px - minx) * scale + pad:.1f} {(maxy - py) * scale + pad:.1f}"
 
     ident = f' id="{escape(svg_id)}"' if svg_id else ""
+    for key, value in (attrs or {}).items():
+        ident += f' {key}="{escape(value)}"' if value else f" {key}"
     out = [
         f'<svg{ident} class="{css_class}" role="img" aria-label="{escape(title)}" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
