@@ -91,7 +91,9 @@ def export(
             for name in sorted(marts):
                 result.csv[name] = write_csv(conn, name, out_dir / "csv" / f"{name}.csv")
         if "xlsx" in formats:
-            write_xlsx(conn, sorted(marts), layers, out_dir / "boligmon.xlsx", xlsx_max_rows, result)
+            write_xlsx(
+                conn, sorted(marts), layers, out_dir / "boligmon.xlsx", xlsx_max_rows, result
+            )
     return result
 
 
@@ -105,9 +107,7 @@ def area_layers(conn: psycopg.Connection) -> dict[str, pd.DataFrame]:
     status = pdata.latest_status(conn)
     if status is not None and not status.empty:
         renamed = status.rename(
-            columns={
-                c: f"list_{c}" for c in status.columns if c not in ("area_level", "area_id")
-            }
+            columns={c: f"list_{c}" for c in status.columns if c not in ("area_level", "area_id")}
         )
         joined = joined.merge(renamed, on=["area_level", "area_id"], how="left")
     warnings = pdata.early_warning_per_area(pdata.early_warning(conn))
@@ -229,8 +229,8 @@ def graduated_qml(column: str, title: str) -> str:
         "</renderer-v2>\n"
         f"{_labeling()}\n"
         f'<layerGeometryType>2</layerGeometryType><legend type="default-vector"/>\n'
-        f"<previewExpression>\"area_name\"</previewExpression><mapTip>{escape(title)}: "
-        f"[% format_number(\"{column}\" * 100, 1) %] %</mapTip>\n"
+        f'<previewExpression>"area_name"</previewExpression><mapTip>{escape(title)}: '
+        f'[% format_number("{column}" * 100, 1) %] %</mapTip>\n'
         "</qgis>\n"
     )
 
@@ -303,15 +303,25 @@ def write_csv(conn: psycopg.Connection, name: str, path: Path) -> int:
 
 README_ROWS = [
     ("boligmon – boligsocial monitorering", ""),
-    ("Indhold", "Offentlige marts (skema marts) efter diskretionering; kun data rollen bi_reader "
-     "må læse."),
-    ("seneste_<niveau>", "Seneste værdi af hver indikator pr. område (alle ejerformer). "
-     "<id>_share = andel (0-1; for k4_income gennemsnitlig indkomst i kr.), _numerator = tæller, "
-     "_denominator = nævner."),
-    ("Tomme celler", "Diskretioneret (færre end 5 personer i tæller, nævner eller komplement, "
-     "eller området har under 100 beboere / 50 husstande). Tomme celler er ikke 0."),
-    ("Aggregering", "Læg tællere og nævnere sammen og del bagefter; tag aldrig gennemsnit af "
-     "andele."),
+    (
+        "Indhold",
+        "Offentlige marts (skema marts) efter diskretionering; kun data rollen bi_reader må læse.",
+    ),
+    (
+        "seneste_<niveau>",
+        "Seneste værdi af hver indikator pr. område (alle ejerformer). "
+        "<id>_share = andel (0-1; for k4_income gennemsnitlig indkomst i kr.), "
+        "_numerator = tæller, _denominator = nævner.",
+    ),
+    (
+        "Tomme celler",
+        "Diskretioneret (færre end 5 personer i tæller, nævner eller komplement, "
+        "eller området har under 100 beboere / 50 husstande). Tomme celler er ikke 0.",
+    ),
+    (
+        "Aggregering",
+        "Læg tællere og nævnere sammen og del bagefter; tag aldrig gennemsnit af andele.",
+    ),
     ("Skyggeberegning", "Kriteriestatus er kommunens egen beregning, ikke den officielle liste."),
 ]
 
@@ -365,11 +375,9 @@ def _append_sheet(wb, title: str, df: pd.DataFrame, bold) -> None:  # noqa: ANN0
 
 
 def _cell(value: object) -> object:
-    if value is None:
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and pd.isna(value):
-        return None
-    if value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()

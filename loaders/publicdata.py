@@ -68,7 +68,9 @@ def level_label(level: str) -> str:
     return LEVEL_LABELS.get(level, level.replace("_", " ").capitalize())
 
 
-def frame(conn: psycopg.Connection, query: sql.Composable | str, params: tuple = ()) -> pd.DataFrame:
+def frame(
+    conn: psycopg.Connection, query: sql.Composable | str, params: tuple = ()
+) -> pd.DataFrame:
     cur = conn.execute(query, params)
     names = [d.name for d in cur.description] if cur.description else []
     return pd.DataFrame(cur.fetchall(), columns=names)
@@ -99,7 +101,9 @@ def indicators(conn: psycopg.Connection) -> list[Indicator]:
             )
         )
     order = {"count": 0, "share": 1, "amount": 2}
-    return sorted(result, key=lambda i: (order[i.kind], i.legal_criterion is not None, i.indicator_id))
+    return sorted(
+        result, key=lambda i: (order[i.kind], i.legal_criterion is not None, i.indicator_id)
+    )
 
 
 def latest_periods(conn: psycopg.Connection) -> dict[str, date]:

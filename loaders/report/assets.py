@@ -72,7 +72,11 @@ JS = """
     var level = levelSel.value;
     var layer = data.levels[level].layers[indSel.value];
     document.querySelectorAll("svg.map[data-level]").forEach(function (svg) {
-      svg.hidden = svg.getAttribute("data-level") !== level;
+      if (svg.getAttribute("data-level") === level) {
+        svg.removeAttribute("hidden");
+      } else {
+        svg.setAttribute("hidden", "");
+      }
     });
     var svg = document.querySelector('svg.map[data-level="' + level + '"]');
     svg.querySelectorAll("path[data-area]").forEach(function (path) {

@@ -206,9 +206,11 @@ def load_criteria(conn: psycopg.Connection, data: ReportData) -> None:
     )
     df = pdata.frame(conn, query, params)
     if as_of:  # per list year the latest as-of date
-        df = df.sort_values(as_of).groupby(
-            ["area_level", "area_id", "criterion_id", year], as_index=False
-        ).last()
+        df = (
+            df.sort_values(as_of)
+            .groupby(["area_level", "area_id", "criterion_id", year], as_index=False)
+            .last()
+        )
     df = df.rename(
         columns={value: "value", threshold: "threshold", year: "list_year", label: "label"}
     )
@@ -238,9 +240,11 @@ def load_status_history(conn: psycopg.Connection, data: ReportData) -> None:
     )
     df = pdata.frame(conn, query, params)
     if "as_of_date" in df.columns:
-        df = df.sort_values("as_of_date").groupby(
-            ["area_level", "area_id", year], as_index=False
-        ).last()
+        df = (
+            df.sort_values("as_of_date")
+            .groupby(["area_level", "area_id", year], as_index=False)
+            .last()
+        )
     data.status_history = df.rename(columns={year: "list_year", status: "status"})
 
 
@@ -387,9 +391,7 @@ class Site:
     def levels(self) -> list[str]:
         counts = self.data.areas.groupby("area_level").size()
         levels = [
-            lv
-            for lv in counts.index
-            if lv not in pdata.GRID_LEVELS or counts[lv] <= MAX_GRID_CELLS
+            lv for lv in counts.index if lv not in pdata.GRID_LEVELS or counts[lv] <= MAX_GRID_CELLS
         ]
         return sorted(levels, key=pdata.level_sort_key)
 
@@ -406,9 +408,7 @@ class Site:
         return out
 
     def map_layers(self, level: str, latest: dict) -> tuple[list[str], dict[str, Any]]:
-        keys = [
-            r.area_id for r in self.data.areas.itertuples(index=False) if r.area_level == level
-        ]
+        keys = [r.area_id for r in self.data.areas.itertuples(index=False) if r.area_level == level]
         order: list[str] = []
         layers: dict[str, Any] = {}
         for ind in self.data.indicators:
@@ -603,6 +603,7 @@ class Site:
                     period = self.data.periods.get(ind.indicator_id)
                     key_rows.append(
                         {
+                            "id": ind.indicator_id,
                             "name": ind.name_da,
                             "legal": ind.legal_criterion,
                             "period": period.isoformat() if period else "",
@@ -705,10 +706,21 @@ class Site:
             fmt = fmt_amount if amount else (lambda v: fmt_share(v, 1))
             chart = svg.line_chart(
                 [
-                    svg.Series("Værdi", list(zip(dates, values, strict=True)), "#12355b",
-                               markers=True, tooltips=True),
-                    svg.Series("Tærskel", list(zip(dates, thresholds, strict=True)), "#c0392b",
-                               dash="6 4", markers=False, tooltips=True),
+                    svg.Series(
+                        "Værdi",
+                        list(zip(dates, values, strict=True)),
+                        "#12355b",
+                        markers=True,
+                        tooltips=True,
+                    ),
+                    svg.Series(
+                        "Tærskel",
+                        list(zip(dates, thresholds, strict=True)),
+                        "#c0392b",
+                        dash="6 4",
+                        markers=False,
+                        tooltips=True,
+                    ),
                 ],
                 fmt,
                 title=f"Kriterium {crit}",
@@ -723,10 +735,13 @@ class Site:
                             int(y),
                             fmt_value(v, "amount" if amount else "share"),
                             fmt_value(t, "amount" if amount else "share"),
-                            DASH if i >= len(met) or met[i] is None else ("ja" if met[i] else "nej"),
+                            DASH
+                            if i >= len(met) or met[i] is None
+                            else ("ja" if met[i] else "nej"),
                         )
-                        for i, (y, v, t) in enumerate(zip(rows["list_year"], values, thresholds,
-                                                          strict=True))
+                        for i, (y, v, t) in enumerate(
+                            zip(rows["list_year"], values, thresholds, strict=True)
+                        )
                     ],
                 }
             )
@@ -736,9 +751,7 @@ class Site:
         df = self.data.status_history
         if df is None:
             return []
-        part = df[(df["area_level"] == level) & (df["area_id"] == area_id)].sort_values(
-            "list_year"
-        )
+        part = df[(df["area_level"] == level) & (df["area_id"] == area_id)].sort_values("list_year")
         return [
             (
                 int(r.list_year),
@@ -807,8 +820,9 @@ class Site:
                 colors["fra " + pdata.TENURE_LABELS.get(o, o)] = TENURE_COLORS.get(o, "#999")
                 colors["til " + pdata.TENURE_LABELS.get(d, d)] = TENURE_COLORS.get(d, "#999")
             sankey = Markup(
-                svg.sankey_svg(named, title="Flytninger mellem ejerformer", colors=colors,
-                               fmt=fmt_int)
+                svg.sankey_svg(
+                    named, title="Flytninger mellem ejerformer", colors=colors, fmt=fmt_int
+                )
             )
         turnover = None
         if self.data.turnover is not None:
@@ -816,8 +830,10 @@ class Site:
             turnover = {
                 "headers": list(df.columns),
                 "rows": [
-                    [DASH if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
-                     for v in r]
+                    [
+                        DASH if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+                        for v in r
+                    ]
                     for r in df.itertuples(index=False)
                 ],
             }
@@ -847,9 +863,7 @@ class Site:
         )
 
 
-def build_report(
-    out_dir: Path, indicator: str = "origin_nw"
-) -> list[Path]:
+def build_report(out_dir: Path, indicator: str = "origin_nw") -> list[Path]:
     """Write the report into out_dir (replacing an earlier report there); returns the pages."""
     with reader() as conn:
         data = load(conn)

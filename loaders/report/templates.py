@@ -91,10 +91,10 @@ AREA = """{% extends "base.html" %}
       <tbody>{% for r in key_rows %}
         <tr><td>{{ r.name }}{% if r.legal %} <span class="badge">{{ r.legal }}</span>{% endif %}</td>
         <td>{{ r.period }}</td>
-        <td class="{{ 'supp' if r.suppressed else 'num' }}"{% if r.reason %} title="{{ r.reason }}"{% endif %}>{{ r.value }}{% if r.suppressed %}*{% endif %}</td></tr>
+        <td class="{{ 'supp' if r.suppressed else 'num' }}" data-indicator="{{ r.id }}"{% if r.reason %} title="{{ r.reason }}"{% endif %}>{{ r.value }}</td></tr>
       {% endfor %}</tbody>
     </table>
-    <p class="note">* – = ikke offentliggjort (diskretion); hold musen over cellen for årsagen.</p>
+    <p class="note">– = ikke offentliggjort (diskretion); hold musen over cellen for årsagen.</p>
   </section>
   <section class="card"><h2 style="margin-top:0">Placering</h2>{{ locator }}</section>
 </div>
