@@ -107,5 +107,6 @@ dbt-test: venv profile key db-start ## small synthetic municipality -> raw -> db
 bench: venv db-start ## benchmarks -> docs/benchmarks.md
 	@$(ENV) python -m bench.run
 
-clean: db-stop ## remove local cluster, venv, generated data and dbt artefacts
-	rm -rf .local .venv data target dbt_packages logs
+clean: ## remove local cluster, venv, generated data and dbt artefacts
+	@$(ENV) bash scripts/pg.sh destroy
+	rm -rf .local .venv data target dbt_packages logs out

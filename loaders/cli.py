@@ -269,6 +269,24 @@ def version() -> None:
     console.print(__version__)
 
 
+# --- synthetic data (loaders.synthetic) -------------------------------------------------------
+@app.command()
+@handle_errors
+def synth(
+    out: Annotated[Path, typer.Option(help="Output folder (inbox/, truth/, seeds_reference/).")],
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same bytes.")] = 42,
+    scale: Annotated[str, typer.Option(help="small, municipality or national.")] = "municipality",
+    messy: Annotated[bool, typer.Option(help="Write the files as messy real exports.")] = False,
+) -> None:
+    """Generate a synthetic municipality with planted, known truth."""
+    from loaders.synthetic import generate
+
+    if scale not in ("small", "municipality", "national"):
+        raise UserError(f"--scale must be small, municipality or national, not {scale!r}.")
+    summary = generate(out, seed=seed, scale=scale, messy=messy)
+    console.print(f"synthetic {scale} data (seed {seed}) in {out}: {summary}", markup=False)
+
+
 # --- public outputs (export, report, pbids, outputs): implemented in loaders/outputs_cli.py ---
 from loaders.outputs_cli import register_output_commands  # noqa: E402
 

@@ -14,10 +14,9 @@ psql -X -q -d postgres -c "drop database if exists \"$TEST_DB\" with (force)"
 bash scripts/pg.sh bootstrap "$TEST_DB"
 export PGDATABASE="$TEST_DB"
 
-if [ ! -f "$DATA/truth/manifest.json" ]; then
-  echo "[dbt-test] generating small synthetic municipality (seed $SEED)"
-  boligmon synth --out "$DATA" --seed "$SEED" --scale small
-fi
+echo "[dbt-test] generating the small synthetic municipality (seed $SEED)"
+rm -rf "$DATA"
+boligmon synth --out "$DATA" --seed "$SEED" --scale small
 boligmon load-dir "$DATA/inbox"
 
 dbt deps --quiet

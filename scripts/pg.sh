@@ -11,7 +11,7 @@ PGDIR="$LOCAL/pg"
 say() { printf '\033[1m[pg]\033[0m %s\n' "$*"; }
 
 need_root_runner() { [ "$(id -u)" = 0 ]; }
-as_pg() { if need_root_runner; then runuser -u postgres -- "$@"; else "$@"; fi; }
+as_pg() { if need_root_runner; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
 install() {
   # Server and PostGIS from Debian packages, only when missing.
@@ -42,7 +42,12 @@ datadir() {
   # traversable by the postgres user (e.g. under /root), the cluster lives in
   # /var/lib/boligmon/<hash> and .local/pg is a symlink to it.
   mkdir -p "$LOCAL"
-  if [ -e "$PGDIR" ]; then return; fi
+  if [ ! -e "$PGDIR" ]; then make_datadir; fi
+  # the postgres user may not be able to follow .local/pg: always use the real path
+  PGDIR=$(readlink -f "$PGDIR")
+}
+
+make_datadir() {
   if need_root_runner && ! runuser -u postgres -- test -x "$LOCAL"; then
     local h; h=$(printf '%s' "$BOLIGMON_ROOT" | cksum | cut -d' ' -f1)
     local real="/var/lib/boligmon/$h"
@@ -99,11 +104,22 @@ bootstrap() {
   psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$BOLIGMON_ROOT/scripts/bootstrap.sql" >/dev/null
 }
 
+destroy() {
+  # make clean: stop the cluster and remove its data directory (wherever it really lives).
+  [ "$BOLIGMON_PG_MODE" = external ] && return
+  stop
+  if [ -L "$LOCAL/pg" ]; then rm -rf "$(readlink -f "$LOCAL/pg")"; fi
+  rm -rf "$LOCAL/pg"
+}
+
+[ -e "$PGDIR" ] && PGDIR=$(readlink -f "$PGDIR")
+
 case "${1:-}" in
   install) install ;;
   start) start ;;
   stop) stop ;;
   status) status ;;
   bootstrap) shift; bootstrap "$@" ;;
-  *) echo "usage: $0 install|start|stop|status|bootstrap [db]" >&2; exit 2 ;;
+  destroy) destroy ;;
+  *) echo "usage: $0 install|start|stop|status|bootstrap [db]|destroy" >&2; exit 2 ;;
 esac

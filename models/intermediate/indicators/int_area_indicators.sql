@@ -7,6 +7,7 @@
 -- date (1 January t+1). share = numerator / denominator (for k4_income: the mean income).
 with snapshots as (
     select * from {{ ref('int_resident_snapshots') }}
+    where is_resident
 ),
 
 -- Pre-aggregate persons to their address first: the area join then runs on addresses.
@@ -20,10 +21,7 @@ address_counts as (
         count(*) filter (where age_years between 18 and 64) as pop_18_64,
         count(*) filter (where age_years >= 65) as pop_65_plus,
         count(*) filter (where is_non_western) as origin_nw,
-        count(*) filter (where origin_group <> 'dansk' and origin_country in (
-            select countries.country_code from {{ ref('countries') }} as countries
-            where countries.is_menapt
-        )) as origin_menapt
+        count(*) filter (where is_menapt) as origin_menapt
     from snapshots
     group by period_date, address_id, tenure
 ),
@@ -48,7 +46,8 @@ area_counts as (
         area_id,
         coalesce(tenure, 'all') as tenure,
         sum(residents) as residents,
-        count(distinct address_id) as households,
+        -- one address_counts row per address and date (an address has one tenure on a date)
+        count(*) as households,
         sum(pop_0_17) as pop_0_17,
         sum(pop_18_64) as pop_18_64,
         sum(pop_65_plus) as pop_65_plus,
@@ -61,35 +60,30 @@ area_counts as (
     )
 ),
 
-point_in_time_indicators as (
-    select indicators.indicator_id
-    from {{ ref('indicators') }} as indicators
-    where indicators.period_type = 'point_in_time'
-),
-
 point_in_time as (
     select
         area_counts.period_date,
         area_counts.area_level,
         area_counts.area_id,
         area_counts.tenure,
-        indicator.indicator_id,
-        case indicator.indicator_id
-            when 'residents' then area_counts.residents
-            when 'households' then area_counts.households
-            when 'pop_0_17' then area_counts.pop_0_17
-            when 'pop_18_64' then area_counts.pop_18_64
-            when 'pop_65_plus' then area_counts.pop_65_plus
-            when 'origin_nw' then area_counts.origin_nw
-            when 'origin_menapt' then area_counts.origin_menapt
-        end::numeric as numerator,
-        case indicator.indicator_id
-            when 'households' then area_counts.households
-            else area_counts.residents
-        end::numeric as denominator,
+        unpivoted.indicator_id,
+        unpivoted.numerator,
+        unpivoted.denominator,
         null::int as contributing_persons
     from area_counts
-    cross join point_in_time_indicators as indicator
+    cross join
+        lateral (
+            values
+            ('residents', area_counts.residents, area_counts.residents),
+            ('households', area_counts.households, area_counts.households),
+            ('pop_0_17', area_counts.pop_0_17, area_counts.residents),
+            ('pop_18_64', area_counts.pop_18_64, area_counts.residents),
+            ('pop_65_plus', area_counts.pop_65_plus, area_counts.residents),
+            ('origin_nw', area_counts.origin_nw, area_counts.residents),
+            ('origin_menapt', area_counts.origin_menapt, area_counts.residents)
+        ) as unpivoted (indicator_id, numerator, denominator)
+    inner join {{ ref('indicators') }} as indicators
+        on unpivoted.indicator_id = indicators.indicator_id
 ),
 
 yearly as (

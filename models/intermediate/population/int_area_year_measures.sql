@@ -20,17 +20,17 @@ with cohort as (
         years.completed_in_denmark,
         years.gross_income_dkk,
         years.is_taxpayer,
-        {% if var('criteria_k4_in_education_rule', 'education_status') == 'income_is_student' -%}
-            years.is_student as is_in_education
-        {%- else -%}
+        {% if var('criteria_k4_in_education_rule', 'income_is_student') == 'education_status' -%}
             years.is_in_education
+        {%- else -%}
+            years.is_student as is_in_education
         {%- endif %}
     from {{ ref('int_resident_snapshots') }} as snapshots
     inner join {{ ref('int_person_years_measured') }} as years
         on
             snapshots.person_key = years.person_key
             and snapshots.period_date = years.cohort_date
-    where snapshots.is_cohort_date
+    where snapshots.is_cohort_date and snapshots.is_resident
 ),
 
 has_convictions as (
@@ -61,7 +61,6 @@ measured as (
         definitions.measure_id,
         case definitions.measure_id
             when 'residents' then 1
-            when 'households' then 1
             when 'nw' then located.is_non_western::int
             when 'k1' then located.k1_fte
             when 'k2' then located.is_convicted::int
@@ -69,7 +68,7 @@ measured as (
                 then (
                     not located.has_education_record
                     or located.highest_level in ('grundskole', 'unknown')
-                    or located.completed_in_denmark is false
+                    or located.completed_in_denmark is not true
                 )::int
             when 'k3_unknown_basic'
                 then (
@@ -100,14 +99,8 @@ aggregated as (
         cohort_date,
         measure_id,
         coalesce(tenure, 'all') as tenure,
-        case
-            when measure_id = 'households' then count(distinct address_id)
-            else sum(numerator_value)
-        end as numerator,
-        case
-            when measure_id = 'households' then count(distinct address_id)
-            else count(*)
-        end as denominator,
+        sum(numerator_value) as numerator,
+        count(*) as denominator,
         count(*) filter (where numerator_value > 0) as contributing_persons
     from measured
     group by grouping sets (

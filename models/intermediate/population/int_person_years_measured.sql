@@ -14,7 +14,7 @@ with cohort as (
         age_years,
         extract(year from period_date)::int - 1 as data_year
     from {{ ref('int_resident_snapshots') }}
-    where is_cohort_date
+    where is_cohort_date and is_resident
 ),
 
 classification as (

@@ -2,11 +2,14 @@
     materialized='table',
     indexes=[{'columns': ['period_date']}, {'columns': ['person_key']}],
 ) }}
--- Person-period snapshots: one row per resident and snapshot date (month ends and 1 January),
--- with the unit address, its tenure as of that date and the person's attributes on it.
--- **Primary Key**: (period_date, person_key). Residents of leisure units (summer houses,
--- allotment huts) are excluded (criteria.md §6); residents whose address could not be matched
--- to DAR are kept with address_id null and tenure 'ukendt' so they never vanish from totals.
+-- Person-period snapshots: one row per person registered in the municipality on a snapshot
+-- date (month ends and 1 January), with the unit address, its tenure as of that date and the
+-- person's attributes on it. **Primary Key**: (period_date, person_key).
+-- `is_resident` (what every indicator counts) requires a DAR unit address with a BBR dwelling
+-- unit (use 110-190) valid on the date (criteria.md §2.0, §6). The others stay here with their
+-- `residence_status` so that the coverage mart reports them instead of letting them vanish:
+-- unmatched_address (no DAR match, e.g. CPR status 03 special road codes), no_dwelling_unit,
+-- leisure_unit (summer houses, allotment huts).
 with periods as (
     select
         period_date,
@@ -56,8 +59,17 @@ select
     origin.origin_group,
     origin.origin_country,
     origin.is_non_western,
+    origin.is_menapt,
     coalesce(tenure.tenure, 'ukendt') as tenure,
-    date_part('year', age(resident_days.period_date, persons.birth_date))::int as age_years
+    date_part('year', age(resident_days.period_date, persons.birth_date))::int as age_years,
+    case
+        when resident_days.address_id is null then 'unmatched_address'
+        when tenure.address_id is null or not tenure.is_dwelling then 'no_dwelling_unit'
+        when tenure.is_leisure then 'leisure_unit'
+        else 'resident'
+    end as residence_status,
+    resident_days.address_id is not null
+    and coalesce(tenure.is_dwelling and not tenure.is_leisure, false) as is_resident
 from resident_days
 inner join persons on resident_days.person_key = persons.person_key
 left join origin on resident_days.person_key = origin.person_key
@@ -66,4 +78,3 @@ left join tenure
         resident_days.address_id = tenure.address_id
         and resident_days.period_date >= tenure.valid_from
         and (tenure.valid_to is null or resident_days.period_date < tenure.valid_to)
-where not coalesce(tenure.is_leisure, false)

@@ -1,17 +1,24 @@
 -- Data coverage per snapshot date: how much of the population the indicators actually see.
 -- **Primary Key**: period_date. Tests fail when a share crosses its configured minimum.
-with snapshots as (
+with registered as (
     select * from {{ ref('int_resident_snapshots') }}
+),
+
+snapshots as (
+    select * from registered
+    where is_resident
 ),
 
 residents as (
     select
         period_date,
-        count(*) as residents,
-        count(*) filter (where address_id is not null) as residents_address_matched,
-        count(*) filter (where tenure = 'ukendt') as residents_tenure_unknown,
-        count(*) filter (where origin_group is null) as residents_origin_unknown
-    from snapshots
+        count(*) filter (where is_resident) as residents,
+        count(*) as persons_registered,
+        count(*) filter (where address_id is not null) as persons_address_matched,
+        count(*) filter (where residence_status = 'no_dwelling_unit') as persons_without_dwelling,
+        count(*) filter (where residence_status = 'leisure_unit') as persons_in_leisure_units,
+        count(*) filter (where is_resident and tenure = 'ukendt') as residents_tenure_unknown
+    from registered
     group by period_date
 ),
 
@@ -44,10 +51,13 @@ education as (
 select
     residents.period_date::date as period_date,
     residents.residents::int as residents,
-    residents.residents_address_matched::int as residents_address_matched,
+    residents.persons_registered::int as persons_registered,
+    residents.persons_address_matched::int as persons_address_matched,
+    residents.persons_without_dwelling::int as persons_without_dwelling,
+    residents.persons_in_leisure_units::int as persons_in_leisure_units,
     residents.residents_tenure_unknown::int as residents_tenure_unknown,
     education.residents_30_59::int as residents_30_59,
-    (residents.residents_address_matched::numeric / nullif(residents.residents, 0))::numeric
+    (residents.persons_address_matched::numeric / nullif(residents.persons_registered, 0))::numeric
         as address_match_share,
     coalesce(geocoded.residents_geocoded, 0)::int as residents_geocoded,
     (coalesce(geocoded.residents_geocoded, 0)::numeric / nullif(residents.residents, 0))::numeric

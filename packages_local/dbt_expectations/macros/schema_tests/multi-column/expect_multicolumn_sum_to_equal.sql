@@ -1,6 +1,7 @@
-{#- Table or group level (not per row): sum(c1) + ... + sum(cn) = <sum_total>, where
-    sum_total is raw SQL (a number, or an aggregate such as "sum(total)"). If any sum is
-    NULL (all values NULL, or no rows) the expression is NULL and the test passes. -#}
+{#- Table or group level (not per row): sum(c1) + ... + sum(cn) must equal sum_total.
+    As in upstream 0.10.x: a number sum_total is used as is; anything else is wrapped in
+    sum(...), i.e. it names a column (or a row-level expression) whose sum is the total.
+    If any sum is NULL (all values NULL, or no rows) the expression is NULL and passes. -#}
 {% test expect_multicolumn_sum_to_equal(
     model,
     column_list,
@@ -24,9 +25,10 @@
     {%- for column in column_list -%}
         {%- do sums.append("sum(" ~ column ~ ")") -%}
     {%- endfor -%}
+    {%- set total = sum_total if sum_total is number else "sum(" ~ sum_total ~ ")" -%}
     {{ dbt_expectations.expression_is_true(
         model,
-        expression=(sums | join(" + ")) ~ " = " ~ sum_total,
+        expression=(sums | join(" + ")) ~ " = " ~ total,
         group_by_columns=group_by,
         row_condition=row_condition
     ) }}

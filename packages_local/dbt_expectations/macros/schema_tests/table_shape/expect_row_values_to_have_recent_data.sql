@@ -23,13 +23,16 @@
     row_condition
 ) -%}
     {%- set ts_type = dbt_expectations.type_timestamp() -%}
+    {%- set now = dbt_expectations.now() | trim -%}
+    {%- set cutoff = dbt.dateadd(datepart, interval * -1, now) | trim -%}
     {%- set default_start_date = '1970-01-01' -%}
 with max_recency as (
     select max(cast({{ column_name }} as {{ ts_type }})) as max_timestamp
     from {{ model }}
     where
         -- exclude erroneous future dates
-        cast({{ column_name }} as {{ ts_type }}) <= {{ dbt_expectations.now() }}
+        cast({{ column_name }} as {{ ts_type }})
+        <= {{ now }}
         {%- if row_condition %}
         and {{ row_condition }}
         {%- endif %}
@@ -40,7 +43,5 @@ from max_recency
 where
     -- if no row qualifies, compare a default date so that the test fails
     coalesce(max_timestamp, cast('{{ default_start_date }}' as {{ ts_type }}))
-    < cast(
-        {{ dbt.dateadd(datepart, interval * -1, dbt_expectations.now()) }} as {{ ts_type }}
-    )
+    < cast({{ cutoff }} as {{ ts_type }})
 {%- endmacro %}
