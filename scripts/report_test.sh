@@ -20,4 +20,4 @@ if ! psql -X -q -At -c "select 1 from marts.fct_area_indicators limit 1" >/dev/n
   echo "[report-test] database $PGDATABASE has no marts: run 'make dbt-test' first" >&2
   exit 1
 fi
-BOLIGMON_CHROMIUM="$CHROMIUM" pytest -q -p no:cacheprovider tests/report
+BOLIGMON_CHROMIUM="$CHROMIUM" python -m pytest -q -p no:cacheprovider tests/report

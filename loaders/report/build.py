@@ -177,8 +177,46 @@ def load(conn: psycopg.Connection) -> ReportData:
     if "fct_flows" in marts:
         data.flows = load_flows(conn)
     if "fct_area_turnover" in marts:
-        data.turnover = load_latest_generic(conn, "fct_area_turnover")
+        data.turnover = load_turnover(conn)
     return data
+
+
+def load_turnover(conn: psycopg.Connection) -> pd.DataFrame:
+    """Latest year of fct_area_turnover, all tenures, one row per area and one column per
+    measure (rate per 100 residents when the mart has it); generic table otherwise."""
+    cols = columns(conn, "fct_area_turnover")
+    value = first_present(cols, "rate_per_100", "share")
+    year = first_present(cols, "move_year", "period_year", "year")
+    if not (value and year and "measure_id" in cols and "area_id" in cols):
+        return load_latest_generic(conn, "fct_area_turnover")
+    where = sql.SQL("{y} = (select max({y}) from {t}) and area_level not like 'grid%%'").format(
+        y=sql.Identifier(year), t=table("fct_area_turnover")
+    )
+    if "tenure" in cols:
+        where = sql.SQL("{} and tenure = 'all'").format(where)
+    query = sql.SQL(
+        "select {y} as year, area_level, area_id, measure_id, {v}::float8 as value from {t} "
+        "where {w}"
+    ).format(y=sql.Identifier(year), v=sql.Identifier(value), t=table("fct_area_turnover"), w=where)
+    df = pdata.frame(conn, query)
+    if df.empty:
+        return df
+    wide = df.pivot_table(
+        index=["year", "area_level", "area_id"],
+        columns="measure_id",
+        values="value",
+        aggfunc="first",
+        dropna=False,
+    ).reset_index()
+    wide.columns.name = None
+    wide = wide.sort_values(
+        ["area_level", "area_id"],
+        key=lambda s: s.map(lambda v: pdata.level_sort_key(v) if s.name == "area_level" else v),
+    )
+    unit = "pr. 100 beboere" if value == "rate_per_100" else "andel"
+    return wide.rename(columns={"year": "år", "area_level": "niveau", "area_id": "område"}).assign(
+        enhed=unit
+    )
 
 
 def load_criteria(conn: psycopg.Connection, data: ReportData) -> None:
@@ -292,6 +330,16 @@ def load_flows(conn: psycopg.Connection) -> dict[str, Any]:
             if "kommune" in levels:
                 where.append(sql.SQL("{} = 'kommune'").format(sql.Identifier(level_col)))
             break
+    for total_col in ("destination_area_id", "origin_area_id"):
+        # rows with area id 'all' are totals over the other rows: count each move once
+        if total_col in cols:
+            (has_total,) = conn.execute(
+                sql.SQL("select exists (select from {} where {} = 'all')").format(
+                    table("fct_flows"), sql.Identifier(total_col)
+                )
+            ).fetchone()
+            if has_total:
+                where.append(sql.SQL("{} = 'all'").format(sql.Identifier(total_col)))
     if period:
         where.append(
             sql.SQL("{p} = (select max({p}) from {t})").format(
@@ -779,14 +827,7 @@ class Site:
         headers = list(df.columns)
         rows = []
         for r in df.itertuples(index=False):
-            cells = []
-            for v in r:
-                if v is None or (isinstance(v, float) and math.isnan(v)):
-                    cells.append(DASH)
-                elif isinstance(v, bool):
-                    cells.append("ja" if v else "nej")
-                else:
-                    cells.append(str(v))
+            cells = [self.cell(v) for v in r]
             link = None
             if "area_level" in df.columns and r.area_level not in pdata.GRID_LEVELS:
                 link = area_page(r.area_level, r.area_id)
@@ -826,16 +867,16 @@ class Site:
             )
         turnover = None
         if self.data.turnover is not None:
-            df = self.data.turnover
+            df = self.data.turnover.copy()
+            if {"niveau", "område"} <= set(df.columns):
+                df["område"] = [
+                    self.names.get((lv, a), a)
+                    for lv, a in zip(df["niveau"], df["område"], strict=True)
+                ]
+                df["niveau"] = df["niveau"].map(pdata.level_label)
             turnover = {
                 "headers": list(df.columns),
-                "rows": [
-                    [
-                        DASH if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
-                        for v in r
-                    ]
-                    for r in df.itertuples(index=False)
-                ],
+                "rows": [[self.cell(v) for v in r] for r in df.itertuples(index=False)],
             }
         self.render(
             "flows.html",
@@ -845,6 +886,16 @@ class Site:
             sankey=sankey,
             turnover=turnover,
         )
+
+    @staticmethod
+    def cell(value: Any) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return DASH
+        if isinstance(value, bool):
+            return "ja" if value else "nej"
+        if isinstance(value, float):
+            return f"{value:.1f}".replace(".", ",")
+        return str(value)
 
     def about_page(self) -> None:
         coverage = None
