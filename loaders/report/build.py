@@ -413,6 +413,9 @@ class Site:
             (r.area_level, r.area_id): r.area_name for r in data.areas.itertuples(index=False)
         }
         self.written: list[Path] = []
+        self.background = [
+            r.geometry for r in data.areas.itertuples(index=False) if r.area_level == "kommune"
+        ]
         self.nav = [("index.html", "Oversigt")]
         if data.warnings is not None:
             self.nav.append(("early_warning.html", "Tidlig varsling"))
@@ -550,6 +553,7 @@ class Site:
                         svg_id=f"map-{slug(level)}",
                         width=760,
                         attrs=attrs,
+                        background=self.background if level != "kommune" else (),
                     )
                 )
             )
@@ -641,6 +645,7 @@ class Site:
                         title=f"Placering af {r.area_name}",
                         width=360,
                         highlight=r.area_id,
+                        background=self.background if level != "kommune" else (),
                     )
                 )
                 part = grouped.get((level, r.area_id))

@@ -179,15 +179,19 @@ def map_svg(
     highlight: str | None = None,
     css_class: str = "map",
     attrs: dict[str, str] | None = None,
+    background: Sequence[object] = (),
 ) -> str:
-    """A choropleth of projected polygons (EPSG:25832: x east, y north, metres)."""
+    """A choropleth of projected polygons (EPSG:25832: x east, y north, metres), drawn over
+    `background` polygons (e.g. the municipality) for orientation."""
     shapes = [s for s in shapes if s.geom is not None and not s.geom.is_empty]
     if not shapes:
         return '<p class="note">Ingen områdegeometri.</p>'
-    minx = min(s.geom.bounds[0] for s in shapes)
-    miny = min(s.geom.bounds[1] for s in shapes)
-    maxx = max(s.geom.bounds[2] for s in shapes)
-    maxy = max(s.geom.bounds[3] for s in shapes)
+    back = [g for g in background if g is not None and not g.is_empty]
+    bounds = [s.geom.bounds for s in shapes] + [g.bounds for g in back]
+    minx = min(b[0] for b in bounds)
+    miny = min(b[1] for b in bounds)
+    maxx = max(b[2] for b in bounds)
+    maxy = max(b[3] for b in bounds)
     pad = 6
     scale = (width - 2 * pad) / max(maxx - minx, 1.0)
     height = int((maxy - miny) * scale + 2 * pad)
@@ -205,6 +209,11 @@ def map_svg(
         'xmlns="http://www.w3.org/2000/svg">',
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f7fbff"/>',
     ]
+    for geom in back:
+        out.append(
+            f'<path d="{_path(geom.simplify(tolerance), tx)}" fill="#e9edf1" '
+            'stroke="#9aa4ae" stroke-width="1" fill-rule="evenodd" pointer-events="none"/>'
+        )
     ordered = sorted(shapes, key=lambda s: s.key == highlight)
     for s in ordered:
         geom = s.geom.simplify(tolerance, preserve_topology=True)
