@@ -218,7 +218,9 @@ def test_key_figures_match_marts_and_suppressed_show_dash(
     assert pages_cache
 
 
-def test_sections_follow_existing_marts(report_dir: Path, marts: set[str]) -> None:
+def test_sections_follow_existing_marts(
+    report_dir: Path, marts: set[str], conn: psycopg.Connection
+) -> None:
     assert (report_dir / "early_warning.html").exists() == ("fct_early_warning" in marts)
     has_flows = "fct_flows" in marts or "fct_area_turnover" in marts
     assert (report_dir / "flows.html").exists() == has_flows
@@ -230,6 +232,15 @@ def test_sections_follow_existing_marts(report_dir: Path, marts: set[str]) -> No
     with_criteria = [p for p in area_pages if "Kriterier mod tærskler" in p.read_text("utf-8")]
     if "fct_area_criteria" not in marts:
         assert not with_criteria
+    else:
+        (assessed,) = conn.execute(
+            "select count(*) from marts.fct_area_criteria as c inner join marts.dim_area as a "
+            "on c.area_level = a.area_level and c.area_id = a.area_id and a.is_current"
+        ).fetchone()
+        assert bool(with_criteria) == (assessed > 0)
+    if "fct_flows" in marts:
+        flows = (report_dir / "flows.html").read_text(encoding="utf-8")
+        assert 'class="sankey"' in flows or "kunne ikke" in flows or "Ingen offentlig" in flows
     index = (report_dir / "index.html").read_text(encoding="utf-8")
     assert ("Listestatus" in index) == ("fct_area_status" in marts)
 
