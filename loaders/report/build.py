@@ -71,6 +71,18 @@ REASONS = {
     "complementary": "sekundær diskretion (kunne ellers regnes ud)",
 }
 MAX_GRID_CELLS = 2500
+CRITERIA_LABELS = {
+    "nw": "Indvandrere og efterkommere fra ikke-vestlige lande",
+    "k1": "Uden tilknytning til arbejdsmarked eller uddannelse",
+    "k2": "Dømte",
+    "k3": "Alene grundskoleuddannelse",
+    "k4": "Bruttoindkomst i forhold til regionen",
+    "f1": "Uden tilknytning til arbejdsmarked eller uddannelse (forebyggelse)",
+    "f2": "Dømte (forebyggelse)",
+    "f3": "Alene grundskoleuddannelse (forebyggelse)",
+    "f4": "Bruttoindkomst i forhold til regionen (forebyggelse)",
+    "residents": "Beboere (befolkningsgrænse)",
+}
 
 
 # --- formatting (Danish) ---------------------------------------------------------------------
@@ -756,7 +768,8 @@ class Site:
             values = [None if pd.isna(v) else float(v) for v in rows["value"]]
             thresholds = [None if pd.isna(v) else float(v) for v in rows["threshold"]]
             amount = any(v is not None and v > 5 for v in values + thresholds)
-            fmt = fmt_amount if amount else (lambda v: fmt_share(v, 1))
+            kind = "count" if amount else "share"
+            fmt = fmt_int if amount else (lambda v: fmt_share(v, 1))
             chart = svg.line_chart(
                 [
                     svg.Series(
@@ -781,13 +794,14 @@ class Site:
             met = rows["is_met"].tolist() if "is_met" in rows.columns else []
             charts.append(
                 {
-                    "title": f"{crit}: {rows['label'].iloc[-1]}",
+                    "title": f"{str(crit).upper()}: "
+                    + CRITERIA_LABELS.get(str(crit).lower(), str(rows["label"].iloc[-1])),
                     "svg": Markup(chart),
                     "rows": [
                         (
                             int(y),
-                            fmt_value(v, "amount" if amount else "share"),
-                            fmt_value(t, "amount" if amount else "share"),
+                            fmt_value(v, kind),
+                            fmt_value(t, kind),
                             DASH
                             if i >= len(met) or met[i] is None
                             else ("ja" if met[i] else "nej"),
