@@ -312,6 +312,22 @@ def load_latest_generic(conn: psycopg.Connection, name: str) -> pd.DataFrame:
     return pdata.frame(conn, query)
 
 
+NOT_MOVES = {"birth", "death", "tenure_conversion"}
+OUTSIDE_LABELS = {
+    "from_other_municipality": "Anden kommune",
+    "to_other_municipality": "Anden kommune",
+    "from_abroad": "Udlandet",
+    "to_abroad": "Udlandet",
+}
+
+
+def flow_node(tenure: str, move_type: str | None) -> str:
+    """Label of one end of a flow: the tenure, or where a move from/to outside leads."""
+    if tenure in ("none", "outside", "udenfor", "external") or tenure is None:
+        return OUTSIDE_LABELS.get(move_type or "", "Uden for kommunen")
+    return pdata.TENURE_LABELS.get(tenure, tenure)
+
+
 def load_flows(conn: psycopg.Connection) -> dict[str, Any]:
     """Tenure-to-tenure flows for the whole municipality in the latest period of fct_flows."""
     cols = columns(conn, "fct_flows")
@@ -358,20 +374,31 @@ def load_flows(conn: psycopg.Connection) -> dict[str, Any]:
                 p=sql.Identifier(period), t=table("fct_flows")
             )
         )
+    kind = sql.Identifier("move_type") if "move_type" in cols else sql.SQL("null")
     query = sql.SQL(
-        "select {o}::text, {d}::text, sum({v})::float8, count(*) filter (where {v} is null), "
-        "max({p})::text from {t} where {w} group by 1, 2"
+        "select {o}::text, {d}::text, {k}::text, sum({v})::float8, "
+        "count(*) filter (where {v} is null), max({p})::text from {t} where {w} group by 1, 2, 3"
     ).format(
         o=sql.Identifier(origin),
         d=sql.Identifier(dest),
+        k=kind,
         v=sql.Identifier(value),
         p=sql.Identifier(period) if period else sql.SQL("null"),
         t=table("fct_flows"),
         w=sql.SQL(" and ").join(where) if where else sql.SQL("true"),
     )
     rows = conn.execute(query).fetchall()
-    info["flows"] = [(o, d, v) for o, d, v, _, _ in rows if v is not None]
-    info["suppressed"] = sum(n for _, _, _, n, _ in rows)
+    flows: dict[tuple[str, str], float] = defaultdict(float)
+    suppressed = 0
+    for o, d, move_type, v, n_null, _ in rows:
+        # tenure 'all' rows are totals; births, deaths and conversions are not moves
+        if "all" in (o, d) or move_type in NOT_MOVES:
+            continue
+        suppressed += n_null
+        if v is not None:
+            flows[(flow_node(o, move_type), flow_node(d, move_type))] += v
+    info["flows"] = [(o, d, v) for (o, d), v in flows.items()]
+    info["suppressed"] = suppressed
     info["period"] = next((p for *_, p in rows if p), None)
     info["value_column"] = value
     return info
@@ -867,18 +894,12 @@ class Site:
         flows = self.data.flows
         sankey = None
         if flows.get("recognised"):
-            named = [
-                (
-                    "fra " + pdata.TENURE_LABELS.get(o, o),
-                    "til " + pdata.TENURE_LABELS.get(d, d),
-                    v,
-                )
-                for o, d, v in flows["flows"]
-            ]
+            named = [("fra " + o, "til " + d, v) for o, d, v in flows["flows"]]
+            colours_by_label = {pdata.TENURE_LABELS.get(k, k): c for k, c in TENURE_COLORS.items()}
             colors = {}
             for o, d, _ in flows["flows"]:
-                colors["fra " + pdata.TENURE_LABELS.get(o, o)] = TENURE_COLORS.get(o, "#999")
-                colors["til " + pdata.TENURE_LABELS.get(d, d)] = TENURE_COLORS.get(d, "#999")
+                colors["fra " + o] = colours_by_label.get(o, "#17becf")
+                colors["til " + d] = colours_by_label.get(d, "#17becf")
             sankey = Markup(
                 svg.sankey_svg(
                     named, title="Flytninger mellem ejerformer", colors=colors, fmt=fmt_int
@@ -888,6 +909,10 @@ class Site:
         if self.data.turnover is not None:
             df = self.data.turnover.copy()
             if {"niveau", "område"} <= set(df.columns):
+                known = [
+                    (lv, a) in self.names for lv, a in zip(df["niveau"], df["område"], strict=True)
+                ]
+                df = df[known]
                 df["område"] = [
                     self.names.get((lv, a), a)
                     for lv, a in zip(df["niveau"], df["område"], strict=True)

@@ -241,7 +241,7 @@ def sankey_svg(
     title: str,
     colors: dict[str, str],
     fmt: Callable[[float], str],
-    width: int = 720,
+    width: int = 820,
     height: int = 420,
 ) -> str:
     """A two-column Sankey diagram: origin categories left, destination categories right."""
@@ -254,7 +254,7 @@ def sankey_svg(
         left_tot[a] = left_tot.get(a, 0) + v
         right_tot[b] = right_tot.get(b, 0) + v
     total = sum(v for _, _, v in flows)
-    gap, node_w, label_w, top = 10, 14, 150, 8
+    gap, node_w, label_w, top = 10, 14, 200, 8
     usable = height - 2 * top - gap * (max(len(left_tot), len(right_tot)) - 1)
     k = usable / total
     x_left, x_right = label_w, width - label_w - node_w

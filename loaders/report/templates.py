@@ -170,9 +170,10 @@ FLOWS = """{% extends "base.html" %}
 <section class="card">
   <h2 style="margin-top:0">Flytninger mellem ejerformer{% if flows.period %} ({{ flows.period }}){% endif %}</h2>
   {{ sankey }}
-  <p class="note">Personer ({{ flows.value_column }}) fra ejerform før flytningen (venstre) til
-  ejerform efter (højre), hele kommunen.{% if flows.suppressed %} {{ flows.suppressed }} celler er
-  diskretioneret (–) og indgår ikke.{% endif %}</p>
+  <p class="note">Flyttende personer ({{ flows.value_column }}) efter ejerform før flytningen
+  (venstre) og efter (højre), hele kommunen; flytninger til og fra andre kommuner og udlandet som
+  egne knuder. Fødsler og dødsfald er ikke med.{% if flows.suppressed %} {{ flows.suppressed }}
+  celler er diskretioneret (–) og indgår ikke, så summerne er mindstetal.{% endif %}</p>
 </section>
 {% elif flows.columns %}
 <p class="warn">marts.fct_flows findes, men kolonnerne for ejerform før/efter og antal kunne ikke
