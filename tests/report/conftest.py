@@ -42,7 +42,7 @@ def marts(conn: psycopg.Connection) -> set[str]:
     """The marts the role bi_reader may read (what the outputs may contain)."""
     rows = conn.execute(
         "select table_name from information_schema.tables where table_schema = 'marts' "
-        "and has_table_privilege('bi_reader', format('marts.%I', table_name), 'select')"
+        "and has_table_privilege('bi_reader', format('%I.%I', table_schema, table_name), 'select')"
     ).fetchall()
     return {r[0] for r in rows}
 
