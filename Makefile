@@ -58,7 +58,13 @@ db-init: db-start ## database, PostGIS, schemas and roles (idempotent)
 	@$(ENV) bash scripts/pg.sh bootstrap
 
 synthetic: venv ## generate the synthetic municipality (SCALE=small|municipality|national, SEED=42)
-	@$(ENV) boligmon synth --out $(DEMO_DATA) --seed $(SEED) --scale $(SCALE)
+	@$(ENV) stamp="$$(cat loaders/synthetic/*.py | sha256sum | cut -c1-16)-$(SEED)-$(SCALE)"; \
+	if [ "$$(cat $(DEMO_DATA)/.stamp 2>/dev/null)" = "$$stamp" ]; then \
+	  echo "[synthetic] $(DEMO_DATA) is up to date (seed $(SEED), scale $(SCALE))"; \
+	else \
+	  rm -rf $(DEMO_DATA) && boligmon synth --out $(DEMO_DATA) --seed $(SEED) --scale $(SCALE) \
+	  && echo "$$stamp" > $(DEMO_DATA)/.stamp; \
+	fi
 
 load: venv key ## load the synthetic inbox into raw.*
 	@$(ENV) boligmon load-dir $(DEMO_DATA)/inbox
@@ -88,7 +94,7 @@ report-test: venv db-start ## report + export tests in headless Chromium on the 
 	@$(ENV) bash scripts/report_test.sh
 
 summary:
-	@$(ENV) $(VENV)/bin/python -m loaders.summary
+	@$(ENV) $$VENV/bin/python -m loaders.summary
 
 lint: venv ## ruff + sqlfluff
 	@$(ENV) ruff check loaders tests bench && ruff format --check loaders tests bench
@@ -98,7 +104,7 @@ pytest: venv key db-start ## Python tests against the real database (throwaway d
 	@$(ENV) bash scripts/pg.sh bootstrap && pytest -q tests/python; rc=$$?; [ $$rc -eq 0 ] || exit $$rc
 
 dbt-it: venv db-start ## integration tests of packages_local/dbt_expectations
-	@$(ENV) bash scripts/pg.sh bootstrap $(TEST_DB)-it && PGDATABASE=$(TEST_DB)-it DBT="$(VENV)/bin/dbt" \
+	@$(ENV) bash scripts/pg.sh bootstrap $(TEST_DB)-it && PGDATABASE=$(TEST_DB)-it DBT="$$VENV/bin/dbt" \
 	  bash packages_local/dbt_expectations/integration_tests/run.sh
 
 dbt-test: venv profile key db-start ## small synthetic municipality -> raw -> dbt build with all tests

@@ -37,7 +37,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(highlight=False, soft_wrap=True)
+# Wide when piped (make, CI logs): tables stay readable instead of folding at 80 columns.
+console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 F = TypeVar("F", bound=Callable[..., Any])
 
 SIDE_CAR_SUFFIXES = {".dbf", ".shx", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml", ".md"}
@@ -204,14 +205,24 @@ def status(
 ) -> None:
     """Summarise raw._load_log: the latest loads per source and the recent attempts."""
     from loaders import log
-    from loaders.db import connect, ensure_schema
+    from loaders.db import connect
 
     with connect() as conn:
-        ensure_schema(conn)
+        exists = conn.execute("select to_regclass('raw._load_log') is not null").fetchone()
+        if not (exists and exists[0]):
+            console.print("No loads yet: raw._load_log does not exist in this database.")
+            return
         per_source = log.latest_per_source(conn)
         recent = log.status_rows(conn, limit)
     summary = Table(title="Sources in raw")
-    for name in ("source", "loads", "failed", "latest load_id", "latest loaded at", "rows"):
+    for name in (
+        "source",
+        "loads",
+        "failed",
+        "latest load_id",
+        "latest loaded at",
+        "rows, all loads",
+    ):
         summary.add_column(name)
     for source, loads, failures, latest, at, rows in per_source:
         summary.add_row(
@@ -251,6 +262,51 @@ def status(
             (row[12] or "")[:120],
         )
     console.print(attempts)
+
+
+@app.command()
+@handle_errors
+def contract(
+    source: Annotated[str | None, typer.Argument(help="Only this source.")] = None,
+) -> None:
+    """Show the input data contract: columns, raw names, types, rules and accepted aliases."""
+    from loaders.contract import get_source
+    from loaders.validate import pattern_words
+
+    chosen = [get_source(source)] if source else list(SOURCES)
+    for item in chosen:
+        table = Table(title=f"{item.name}: {item.description}", title_justify="left")
+        for name in ("column", "raw column", "type", "required", "empty ok", "rule", "aliases"):
+            table.add_column(name, overflow="fold")
+        for col in item.columns:
+            rule = ""
+            if col.codes:
+                rule = "one of " + ", ".join(col.codes)
+            elif col.pattern:
+                rule = pattern_words(col.pattern)
+            if col.min_value is not None or col.max_value is not None:
+                rule = f"{col.min_value if col.min_value is not None else ''}.." + (
+                    f"{col.max_value if col.max_value is not None else ''}"
+                )
+            table.add_row(
+                col.name,
+                col.raw_name,
+                col.pg_type,
+                "yes" if col.required else "",
+                "" if not col.nullable else "yes",
+                rule,
+                ", ".join(col.aliases),
+            )
+        console.print(table)
+        extras = []
+        if item.key:
+            extras.append(f"unique key: ({', '.join(item.key)})")
+        extras += [f"interval: {a} <= {b}" for a, b in item.intervals]
+        extras += [f"at least one of: {', '.join(g)}" for g in item.one_of]
+        if item.geometry:
+            extras.append("geometry: MultiPolygon, EPSG:25832 (reprojected when needed)")
+        extras.append(f"formats: {', '.join(item.formats)}")
+        console.print("  " + "; ".join(extras), markup=False)
 
 
 @app.command()

@@ -35,12 +35,12 @@ PG_TYPES: dict[str, str] = {
 }
 
 UUID_PATTERN = r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
-COUNTRY_PATTERN = r"^([0-9]{1,4}|[A-Za-z]{2,3})$"
+COUNTRY_PATTERN = r"^(?:[0-9]{1,4}|[A-Za-z]{2,3})$"
 MUNICIPALITY_PATTERN = r"^[0-9]{4}$"
 # CPR style KVHX: kommune 4 + vej 4 + husnr 4 + etage 3 + doer 4 = 19 characters, space padded.
 # Trailing padding is often stripped by exports, so 9-19 characters are accepted as delivered.
 KVHX_PATTERN = r"^[0-9]{8}.{1,11}$"
-PERIOD_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+PERIOD_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
 CATEGORIES = (
     "udsat",
     "parallelsamfund",
@@ -51,7 +51,7 @@ CATEGORIES = (
     "saerligt_udsat",
 )
 CATEGORIES_PATTERN = (
-    r"^\s*(" + "|".join(CATEGORIES) + r")\s*(;\s*(" + "|".join(CATEGORIES) + r")\s*)*;?\s*$"
+    r"^\s*(?:" + "|".join(CATEGORIES) + r")\s*(?:;\s*(?:" + "|".join(CATEGORIES) + r")\s*)*;?\s*$"
 )
 
 TRUE_WORDS = frozenset({"true", "1", "ja", "j", "yes", "y", "t"})
@@ -425,7 +425,7 @@ SOURCES: tuple[Source, ...] = (
             _c("list_date", "date", "listedato", "offentliggjort"),
             _c("municipality", "text", "kommune", "kommunenavn", **_REQ),
             _c("area_name", "text", "omraade", "omraadenavn", "boligomraade", **_REQ),
-            _c("official_area_code", "code", "omraadekode", "omraade_kode"),
+            _c("official_area_code", "code", "omraadekode", "omraade_kode", "official_a"),
             _c("residents", "numeric", "beboere", "antal_beboere", min_value=0),
             _c(
                 "share_outside_labour_market",
@@ -478,8 +478,8 @@ SOURCES: tuple[Source, ...] = (
             _c("area_id", "code", "omraade_id", "omraadeid", **_REQ),
             _c("area_name", "text", "omraadenavn", "navn"),
             _c("area_level", "code", "niveau", "omraadeniveau", **_REQ),
-            _c("official_area_code", "code", "omraadekode", "omraade_kode"),
-            _c("parent_area_id", "code", "overordnet_omraade_id", "parent_id"),
+            _c("official_area_code", "code", "omraadekode", "omraade_kode", "official_a"),
+            _c("parent_area_id", "code", "overordnet_omraade_id", "parent_id", "parent_are"),
             _c("valid_from", "date", *_VALID_FROM),
             _c("valid_to", "date", *_VALID_TO),
         ),
@@ -600,16 +600,29 @@ create table if not exists raw._rejects (
 )"""
 
 
-def all_ddl() -> list[str]:
-    """Every statement needed for the raw schema, idempotent, in order."""
-    statements = ["create schema if not exists raw", LOAD_LOG_DDL, LOAD_LOG_INDEX_DDL, REJECTS_DDL]
+def all_ddl() -> list[tuple[str, list[str]]]:
+    """(relation, statements creating it) for the raw schema, in dependency order.
+
+    Statements are idempotent (`if not exists`); `db.ensure_schema` runs them only for
+    relations that are missing, so a loader role that does not own existing tables works.
+    """
+    ddl: list[tuple[str, list[str]]] = [
+        ("raw._load_log", [LOAD_LOG_DDL, LOAD_LOG_INDEX_DDL]),
+        ("raw._rejects", [REJECTS_DDL]),
+    ]
     for source in SOURCES:
-        statements.append(raw_table_ddl(source))
-        statements.append(
-            f"comment on table raw.{source.name} is "
-            f"'{source.description.replace(chr(39), chr(39) * 2)} Written by boligmon loaders.'"
+        description = source.description.replace("'", "''")
+        ddl.append(
+            (
+                f"raw.{source.name}",
+                [
+                    raw_table_ddl(source),
+                    f"comment on table raw.{source.name} is "
+                    f"'{description} Written by boligmon loaders.'",
+                ],
+            )
         )
-    return statements
+    return ddl
 
 
 def parse_rule(col: Column) -> str:

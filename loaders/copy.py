@@ -21,6 +21,7 @@ to raw._rejects (one row per broken rule and cell, value masked) and the rest is
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from loaders.read import GEO_FORMATS, FileInfo, inspect_file, iter_chunks, read_
 from loaders.validate import (
     Issue,
     copy_values,
+    key_rule,
     match_columns,
     prepare_chunk,
     runner_for,
@@ -224,7 +226,9 @@ def load_file(
                     "delimiter": info.delimiter,
                     "crs": info.crs,
                 }
-            log.finish(log_conn, load_id, "failed", log.Counts(), details, message)
+            # If the database went away, the original error is what matters.
+            with contextlib.suppress(psycopg.Error):
+                log.finish(log_conn, load_id, "failed", log.Counts(), details, message)
         raise
     finally:
         conn.close()
@@ -258,6 +262,8 @@ def _load_rows(
     failing = False
     key_hashes: list[np.ndarray] = []
     key_rows: list[np.ndarray] = []
+    row_hashes: list[np.ndarray] = []
+    exact_copies = 0
     raw_key = [source.raw_name(c) for c in source.key]
     total = info.size if info.format == "csv" else info.total_rows
 
@@ -295,7 +301,12 @@ def _load_rows(
                             prepared.frame.loc[good, raw_key], index=False
                         ).to_numpy()
                     )
+                    assert prepared.row_hash is not None
+                    row_hashes.append(prepared.row_hash.loc[good].to_numpy())
                     key_rows.append(good.to_numpy())
+                    exact_copies += int(
+                        (prepared.first_row.loc[good] != good).sum()  # type: ignore[union-attr]
+                    )
                 values = copy_values(source, prepared, good)
                 if source.geometry:
                     values[-1] = [EWKB(v) if v is not None else None for v in values[-1]]
@@ -308,9 +319,15 @@ def _load_rows(
                     write(row)
                 result.rows_loaded += n
 
-    duplicates = _cross_chunk_duplicates(key_hashes, key_rows)
+    duplicates, copies_across = _cross_chunk_duplicates(key_hashes, row_hashes, key_rows)
+    exact_copies += copies_across
+    if exact_copies and not failing:
+        result.notes.append(
+            f"{exact_copies} rows are exact copies of an earlier row (loaded as delivered; "
+            "staging keeps one)"
+        )
     if duplicates.size:
-        rule = f"the key ({', '.join(source.key)}) is unique within the file"
+        rule = key_rule(source)
         column = ", ".join(source.key)
         dup_issues = [Issue(int(r), column, rule, None) for r in duplicates.tolist()]
         _group(dup_issues, problems)
@@ -333,6 +350,8 @@ def _load_rows(
         )
     if rejects:
         _write_rejects(conn, source, info, load_id, rejects)
+    if source.geometry:
+        result.notes.extend(_area_overlaps(conn, load_id))
     result.rows_rejected = len(rejected_rows)
     result.problems = list(problems.values())
     result.encoding, result.delimiter, result.crs = info.encoding, info.delimiter, info.crs
@@ -342,19 +361,32 @@ def _load_rows(
     return result
 
 
-def _cross_chunk_duplicates(hashes: list[np.ndarray], rows: list[np.ndarray]) -> np.ndarray:
-    """Row numbers whose key repeats in another chunk (each chunk was checked by GX)."""
-    if len(hashes) < 2:
-        return np.array([], dtype=np.int64)
-    all_hashes = np.concatenate(hashes)
-    all_rows = np.concatenate(rows)
-    chunk_of = np.concatenate([np.full(len(h), i) for i, h in enumerate(hashes)])
-    frame = pd.DataFrame({"h": all_hashes, "row": all_rows, "chunk": chunk_of})
-    dup = frame[frame["h"].duplicated(keep=False)]
-    if dup.empty:
-        return np.array([], dtype=np.int64)
-    spans = dup.groupby("h")["chunk"].transform("nunique")
-    return np.sort(dup.loc[spans > 1, "row"].to_numpy())
+def _cross_chunk_duplicates(
+    key_hashes: list[np.ndarray], row_hashes: list[np.ndarray], rows: list[np.ndarray]
+) -> tuple[np.ndarray, int]:
+    """(rows whose key repeats in another chunk with different values, exact copies found
+    across chunks). Within a chunk GX has checked the key already."""
+    if len(key_hashes) < 2:
+        return np.array([], dtype=np.int64), 0
+    frame = pd.DataFrame(
+        {
+            "key": np.concatenate(key_hashes),
+            "row_hash": np.concatenate(row_hashes),
+            "row": np.concatenate(rows),
+            "chunk": np.concatenate([np.full(len(h), i) for i, h in enumerate(key_hashes)]),
+        }
+    )
+    repeated = frame[frame["key"].duplicated(keep=False)]
+    if repeated.empty:
+        return np.array([], dtype=np.int64), 0
+    groups = repeated.groupby("key")
+    spans = groups["chunk"].transform("nunique") > 1
+    conflicting = groups["row_hash"].transform("nunique") > 1
+    bad = np.sort(repeated.loc[spans & conflicting, "row"].to_numpy())
+    copies = repeated[spans & ~conflicting]
+    # Copies within one chunk were counted per chunk; each further chunk adds one more copy.
+    across = int(copies.groupby("key")["chunk"].nunique().sub(1).sum()) if len(copies) else 0
+    return bad, across
 
 
 def _write_rejects(
@@ -384,6 +416,26 @@ def _write_rejects(
                         reason,
                     )
                 )
+
+
+def _area_overlaps(conn: psycopg.Connection, load_id: int, limit: int = 10) -> list[str]:
+    """Areas of one level whose validity and polygons overlap (> 1 m²): reported, not rejected."""
+    rows = conn.execute(
+        "select a.area_level, a.area_id, b.area_id, "
+        "round(st_area(st_intersection(a.geom, b.geom))::numeric) "
+        "from raw.areas a join raw.areas b "
+        "on a._load_id = %(id)s and b._load_id = %(id)s and a.area_level = b.area_level "
+        "and a.area_id < b.area_id and a.geom && b.geom "
+        "and daterange(a.valid_from, a.valid_to) && daterange(b.valid_from, b.valid_to) "
+        "where st_area(st_intersection(a.geom, b.geom)) > 1.0 "
+        "order by 1, 2, 3 limit %(limit)s",
+        {"id": load_id, "limit": limit + 1},
+    ).fetchall()
+    if not rows:
+        return []
+    shown = ", ".join(f"{level} {a}/{b} ({m2} m²)" for level, a, b, m2 in rows[:limit])
+    more = " and more" if len(rows) > limit else ""
+    return [f"areas overlapping within their level (kept, check the layer): {shown}{more}"]
 
 
 def _geo_headers(info: FileInfo) -> list[str]:

@@ -40,5 +40,12 @@ def ensure_schema(conn: psycopg.Connection) -> None:
                     "The database has no PostGIS extension and this user may not create it. "
                     "Run `create extension postgis` as a superuser (or `make db-init`)."
                 ) from None
-        for statement in all_ddl():
-            conn.execute(statement)
+        has_schema = conn.execute("select to_regnamespace('raw') is not null").fetchone()
+        if not (has_schema and has_schema[0]):
+            conn.execute("create schema if not exists raw")
+        for relation, statements in all_ddl():
+            exists = conn.execute("select to_regclass(%s) is not null", (relation,)).fetchone()
+            if exists and exists[0]:
+                continue
+            for statement in statements:
+                conn.execute(statement)

@@ -61,7 +61,7 @@ class Problem:
         row_word = "row" if self.count == 1 else "rows"
         text = f"{self.count} {noun} rule '{self.rule}': {row_word} {shown}"
         if self.column:
-            text += f" in column {self.column}"
+            text += f" in column{'s' if ',' in self.column else ''} {self.column}"
         if self.example is not None:
             text += f", e.g. '{self.example}'"
         return text + "."

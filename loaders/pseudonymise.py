@@ -90,33 +90,44 @@ def person_key(key: bytes, normalised_cpr: str) -> str:
     return hmac.new(key, normalised_cpr.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-def pseudonymise_series(values: pd.Series, key: bytes) -> tuple[pd.Series, pd.Series]:
-    """Vectorised: (person_key or None, masked invalid value or None) per row.
+def hmac_hexdigests(key: bytes, messages: list[str]) -> list[str]:
+    """HMAC-SHA256 hex digests, reusing the keyed inner/outer states (3x faster than hmac.new)."""
+    block = key if len(key) <= 64 else hashlib.sha256(key).digest()
+    block = block.ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+    out = []
+    for message in messages:
+        i = inner.copy()
+        i.update(message.encode("ascii"))
+        o = outer.copy()
+        o.update(i.digest())
+        out.append(o.hexdigest())
+    return out
 
-    `values` holds stripped strings or None. Nulls stay null and are not invalid.
+
+def pseudonymise_series(values: pd.Series, key: bytes) -> tuple[pd.Series, pd.Series]:
+    """Vectorised: (person_key, masked invalid value) per row, NaN where not applicable.
+
+    `values` holds stripped strings (pandas `str` dtype) with NaN for empty cells; empty cells
+    are not invalid.
     """
-    text = values.astype(object)
-    present = text.notna()
-    extracted = text[present].astype(str).str.extract(r"^(\d{6})-?(\d{4})$")
-    digits = extracted[0] + extracted[1]
-    ok = digits.notna()
-    if ok.any():
-        day = pd.to_numeric(digits[ok].str.slice(0, 2))
-        month = pd.to_numeric(digits[ok].str.slice(2, 4))
-        month_ok = (month >= 1) & (month <= 12)
-        max_day = pd.Series(_DAYS_IN_MONTH[month.clip(0, 12).to_numpy()], index=month.index)
-        valid = month_ok & (day >= 1) & (day <= max_day)
-        ok.loc[valid.index] = valid
-    positions = values.index.get_indexer(digits.index[ok.to_numpy()])
-    keys = np.full(len(values), None, dtype=object)
-    new = hmac.new
-    sha = hashlib.sha256
-    keys[positions] = [new(key, d.encode("ascii"), sha).hexdigest() for d in digits[ok]]
-    invalid = np.full(len(values), None, dtype=object)
-    bad = digits.index[~ok.to_numpy()]
-    if len(bad):
-        invalid[values.index.get_indexer(bad)] = [mask_cpr(str(v)) for v in text.loc[bad]]
+    text = values if values.dtype == "str" else values.astype("str")
+    present = text.notna().to_numpy(dtype=bool)
+    shaped = text.str.fullmatch(r"\d{6}-?\d{4}").fillna(False).to_numpy(dtype=bool)
+    digits = text.str.replace("-", "", regex=False)
+    day = pd.to_numeric(digits.str.slice(0, 2), errors="coerce").fillna(0).to_numpy(dtype=int)
+    month = pd.to_numeric(digits.str.slice(2, 4), errors="coerce").fillna(0).to_numpy(dtype=int)
+    month_ok = (month >= 1) & (month <= 12)
+    max_day = _DAYS_IN_MONTH[np.where(month_ok, month, 0)]
+    ok = shaped & month_ok & (day >= 1) & (day <= max_day)
+    keys = np.full(len(text), np.nan, dtype=object)
+    keys[ok] = hmac_hexdigests(key, digits[ok].tolist())
+    invalid = np.full(len(text), np.nan, dtype=object)
+    bad = present & ~ok
+    if bad.any():
+        invalid[bad] = [mask_cpr(str(v)) for v in text[bad].tolist()]
     return (
-        pd.Series(keys, index=values.index, dtype=object),
-        pd.Series(invalid, index=values.index, dtype=object),
+        pd.Series(keys, index=values.index, dtype="str"),
+        pd.Series(invalid, index=values.index, dtype="str"),
     )

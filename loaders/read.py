@@ -23,9 +23,11 @@ import csv
 import datetime as dt
 import hashlib
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -126,6 +128,13 @@ def inspect_file(path: Path) -> FileInfo:
                     utf8_ok = False
             if cp1252_ok and _CP1252_UNDEFINED.search(block):
                 cp1252_ok = False
+    if info.format == "shp":
+        # A Shapefile is several files: attributes (.dbf) and CRS (.prj) belong to the content.
+        for suffix in (".shx", ".dbf", ".prj", ".cpg"):
+            for sidecar in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
+                if sidecar.is_file():
+                    digest.update(suffix.encode("ascii") + sidecar.read_bytes())
+                    break
     info.sha256 = digest.hexdigest()
     if not is_csv:
         return info
@@ -211,7 +220,6 @@ def _csv_chunks(
     info: FileInfo, chunk_rows: int, progress: ProgressFn | None
 ) -> Iterator[pd.DataFrame]:
     assert info.encoding and info.delimiter
-    start = 1
     with info.path.open("rb") as handle:
         reader = pd.read_csv(
             handle,
@@ -223,22 +231,38 @@ def _csv_chunks(
             chunksize=chunk_rows,
             engine="c",
             skip_blank_lines=True,
+            index_col=False,
         )
         try:
-            for chunk in reader:
-                chunk = chunk.astype(object)
-                chunk.index = pd.RangeIndex(start, start + len(chunk))
-                start += len(chunk)
-                if progress:
-                    progress(handle.tell())
-                yield chunk.where(chunk.notna(), None)
+            with warnings.catch_warnings():
+                # Extra fields in the first data row come as a warning (data loss): reject.
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                yield from _numbered(reader, handle, progress)
+        except pd.errors.ParserWarning:
+            raise FileRejected(
+                f"{info.name}: rejected (nothing loaded). The CSV structure is broken: the first "
+                "data row (line 2) has more fields than the header. Check the quoting and the "
+                f"number of '{info.delimiter}' separators on that line."
+            ) from None
         except pd.errors.ParserError as exc:
-            detail = str(exc).replace("Error tokenizing data. C error: ", "")
+            detail = str(exc).replace("Error tokenizing data. C error: ", "").strip()
             raise FileRejected(
                 f"{info.name}: rejected (nothing loaded). The CSV structure is broken: {detail} "
                 "(line numbers count the header). Check the quoting and the number of "
                 f"'{info.delimiter}' separators on that line."
             ) from None
+
+
+def _numbered(
+    reader: Iterator[pd.DataFrame], handle: BinaryIO, progress: ProgressFn | None
+) -> Iterator[pd.DataFrame]:
+    start = 1
+    for chunk in reader:
+        chunk.index = pd.RangeIndex(start, start + len(chunk))
+        start += len(chunk)
+        if progress:
+            progress(handle.tell())
+        yield chunk
 
 
 def cell_text(value: object) -> str | None:
@@ -336,7 +360,14 @@ def _parquet_chunks(
             elif pa.types.is_floating(array.type) or pa.types.is_timestamp(array.type):
                 columns[name] = [cell_text(v) for v in array.to_pylist()]
             else:
-                columns[name] = pc.cast(array, pa.string()).to_pylist()
+                try:
+                    columns[name] = pc.cast(array, pa.string()).to_pylist()
+                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                    raise FileRejected(
+                        f"{info.name}: rejected (nothing loaded). Column '{name}' has the Parquet "
+                        f"type {array.type}, which cannot be read as a value; deliver plain "
+                        "text, number, boolean or date columns."
+                    ) from None
         frame = pd.DataFrame(columns, dtype=object)
         frame.index = pd.RangeIndex(start, start + len(frame))
         start += len(frame)

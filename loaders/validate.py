@@ -44,13 +44,14 @@ from loaders.read import GEOM_COLUMN, GEOM_PROBLEM_COLUMN, LAYER_COLUMN
 EXPECTATIONS_DIR = Path(__file__).parent / "expectations"
 INVALID_SUFFIX = "__invalid"
 ONE_OF_PREFIX = "__missing_one_of__"
+COPY_COLUMN = "__exact_copy_no__"
 GEOM_RULE = "geometry is a valid Polygon or MultiPolygon (repaired with make_valid when possible)"
 
 _PATTERN_WORDS = {
     r"^[0-9]{4}$": "4 digits",
     r"^[0-9]{3}$": "3 digits",
-    r"^[0-9]{4}-(0[1-9]|1[0-2])$": "a month YYYY-MM",
-    r"^([0-9]{1,4}|[A-Za-z]{2,3})$": "a country code (DST/CPR number or ISO letters)",
+    r"^[0-9]{4}-(?:0[1-9]|1[0-2])$": "a month YYYY-MM",
+    r"^(?:[0-9]{1,4}|[A-Za-z]{2,3})$": "a country code (DST/CPR number or ISO letters)",
     r"^[0-9]{8}.{1,11}$": "a CPR-style KVHX (kommune 4, vej 4, husnr, etage, doer)",
 }
 
@@ -58,7 +59,7 @@ _PATTERN_WORDS = {
 def pattern_words(pattern: str) -> str:
     if pattern.startswith("^[0-9A-Fa-f]{8}-"):
         return "a UUID"
-    if pattern.startswith(r"^\s*(udsat"):
+    if pattern.startswith(r"^\s*(?:udsat"):
         return "';'-separated list categories"
     return _PATTERN_WORDS.get(pattern, f"the pattern {pattern}")
 
@@ -145,8 +146,6 @@ def detect_source(headers: list[str]) -> Source | None:
 
 # --------------------------------------------------------------------------- typing
 
-_DMY = re.compile(r"^(\d{1,2})[-.](\d{1,2})[-.](\d{4})$")
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
 _INT = r"^[+-]?\d+$"
 _NUM = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
 _EPOCH = dt.date(1970, 1, 1).toordinal()
@@ -157,62 +156,44 @@ class Prepared:
     """A typed chunk: `frame` for GX (raw names + companion columns), values for COPY."""
 
     frame: pd.DataFrame
-    copy_columns: list[str]  # raw names in COPY order (without the _ meta columns)
     numeric_text: dict[str, pd.Series]  # normalised numeric strings -> Decimal for COPY
     geom: pd.Series | None = None
+    row_hash: pd.Series | None = None  # 64-bit hash of the whole typed row
+    first_row: pd.Series | None = None  # row number of the first identical row in the chunk
 
 
-def _objects(values: pd.Series, keep: pd.Series) -> pd.Series:
-    """An object Series holding the values where `keep`, else None (never NaN)."""
-    out = np.full(len(values), None, dtype=object)
-    mask = keep.to_numpy(dtype=bool)
-    out[mask] = values.to_numpy(dtype=object)[mask]
-    return pd.Series(out, index=values.index, dtype=object)
+def as_text(values: pd.Series) -> pd.Series:
+    """Arrow-backed strings (pandas `str` dtype, NaN for missing): vectorised string ops."""
+    return values if values.dtype == "str" else values.astype("str")
 
 
 def _strip(values: pd.Series, kind: str) -> pd.Series:
-    """Trimmed text (kept as delivered for `verbatim`), None for empty or blank cells."""
-    text = values.astype(object)
-    present = text.notna()
-    as_str = text.where(present, "").astype(str)
-    stripped = as_str.str.strip()
-    result = as_str if kind == "verbatim" else stripped
-    return _objects(result, present & (stripped != ""))
+    """Trimmed text (kept as delivered for `verbatim`), NaN for empty or blank cells."""
+    text = as_text(values)
+    stripped = text.str.strip()
+    result = text if kind == "verbatim" else stripped
+    return result.where(stripped.str.len() > 0)
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 
 
 def parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(datetime64[s] with NaT, bool mask of unparseable non-null values)."""
+    """(datetime64 with NaT, bool mask of unparseable non-null values).
+
+    ISO, DD-MM-YYYY and DD.MM.YYYY (one-digit day/month accepted); a time part of exactly
+    midnight is ignored (spreadsheet exports). Impossible dates (31-02) are unparseable.
+    """
+    text = as_text(text)
     present = text.notna()
-    values = text[present].astype(str)
-    ymd = values.str.extract(_YMD)
-    dmy = values.str.extract(_DMY)
-    year = ymd[0].fillna(dmy[2])
-    month = ymd[1].fillna(dmy[1])
-    day = ymd[2].fillna(dmy[0])
-    shaped = year.notna()
-    y = pd.to_numeric(year[shaped]).astype("int64")
-    m = pd.to_numeric(month[shaped]).astype("int64")
-    d = pd.to_numeric(day[shaped]).astype("int64")
-    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-    max_day = pd.Series(month_days[m.clip(0, 12).to_numpy()], index=m.index) + (
-        (m == 2) & leap
-    ).astype("int64")
-    ok = (m >= 1) & (m <= 12) & (d >= 1) & (d <= max_day) & (y >= 1)
-    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
-    good = ok[ok].index
-    if len(good):
-        iso = (
-            y[good].astype(str).str.zfill(4)
-            + "-"
-            + m[good].astype(str).str.zfill(2)
-            + "-"
-            + d[good].astype(str).str.zfill(2)
-        )
-        result.loc[good] = iso.to_numpy().astype("datetime64[D]").astype("datetime64[s]")
-    invalid = present.copy()
-    invalid.loc[good] = False
-    return result, invalid
+    text = text.str.replace(r"[ T]00:00(?::00(?:\.0+)?)?$", "", regex=True)
+    result = pd.to_datetime(text, format=DATE_FORMATS[0], errors="coerce")
+    for fmt in DATE_FORMATS[1:]:
+        todo = present & result.isna()
+        if not todo.any():
+            break
+        result = result.where(~todo, pd.to_datetime(text.where(todo), format=fmt, errors="coerce"))
+    return result, present & result.isna()
 
 
 def _parse_column(
@@ -223,10 +204,9 @@ def _parse_column(
     present = text.notna()
     if col.kind in ("text", "code", "verbatim"):
         if col.pad and present.any():
-            as_str = text.where(present, "").astype(str)
-            short = present & as_str.str.fullmatch(r"\d+") & (as_str.str.len() < col.pad)
+            short = text.str.fullmatch(r"\d+") & (text.str.len() < col.pad)
             if short.any():
-                text = _objects(as_str.where(~short, as_str.str.zfill(col.pad)), present)
+                text = text.where(~short, text.str.zfill(col.pad))
         return text, None, None
     if col.kind == "cpr":
         if key is None:
@@ -235,28 +215,27 @@ def _parse_column(
         return keys, invalid, None
     if col.kind == "date":
         parsed, bad = parse_dates(text)
-        return parsed, _objects(text, bad), None
+        return parsed, text.where(bad), None
     if col.kind == "boolean":
-        lowered = text.where(present, "").astype(str).str.lower()
-        truth = lowered.isin(TRUE_WORDS)
-        falsity = lowered.isin(FALSE_WORDS)
+        lowered = text.str.lower()
+        truth = lowered.isin(TRUE_WORDS).to_numpy(dtype=bool)
+        falsity = lowered.isin(FALSE_WORDS).to_numpy(dtype=bool)
         typed = pd.Series(
             np.where(truth, True, np.where(falsity, False, None)), index=text.index, dtype=object
         )
         bad = present & ~truth & ~falsity
-        return typed, _objects(text, bad), None
+        return typed, text.where(bad), None
     # numeric / integer
-    normal = text.where(present, "").astype(str)
+    normal = text
     if decimal_comma:
         normal = normal.str.replace(",", ".", regex=False)
     normal = normal.str.replace(" ", "", regex=False)
     if col.kind == "integer":
         normal = normal.str.replace(r"\.0+$", "", regex=True)
-    ok = normal.str.fullmatch(_INT if col.kind == "integer" else _NUM) & present
-    bad = present & ~ok
-    number = pd.to_numeric(normal.where(ok, None), errors="coerce")
+    ok = normal.str.fullmatch(_INT if col.kind == "integer" else _NUM).fillna(False) & present
+    number = pd.to_numeric(normal.where(ok), errors="coerce")
     typed = number.astype("Int64") if col.kind == "integer" else number.astype("float64")
-    return typed, _objects(text, bad), _objects(normal, ok)
+    return typed, text.where(present & ~ok), normal.where(ok)
 
 
 def prepare_chunk(
@@ -270,7 +249,7 @@ def prepare_chunk(
     by_canonical = {canonical: name for name, canonical in match.mapping.items()}
     frame: dict[str, Any] = {}
     numeric_text: dict[str, pd.Series] = {}
-    empty = pd.Series(None, index=chunk.index, dtype=object)
+    empty = pd.Series(np.nan, index=chunk.index, dtype="str")
     for col in source.columns:
         if col.name in by_canonical:
             values = chunk[by_canonical[col.name]]
@@ -281,9 +260,7 @@ def prepare_chunk(
         typed, invalid, number_text = _parse_column(col, values, key, decimal_comma)
         frame[col.raw_name] = typed
         if col.kind in ("cpr", "date", "boolean", "numeric", "integer"):
-            frame[col.name + INVALID_SUFFIX] = (
-                invalid if invalid is not None else pd.Series(None, index=chunk.index, dtype=object)
-            )
+            frame[col.name + INVALID_SUFFIX] = invalid if invalid is not None else empty
         if number_text is not None:
             numeric_text[col.raw_name] = number_text
     for group in source.one_of:
@@ -299,14 +276,25 @@ def prepare_chunk(
     geom = None
     if source.geometry:
         geom = chunk.get(GEOM_COLUMN, empty)
-        problems = chunk.get(GEOM_PROBLEM_COLUMN, empty)
-        frame["geom" + INVALID_SUFFIX] = problems.astype(object)
-    copy_columns = [col.raw_name for col in source.columns] + (["geom"] if source.geometry else [])
+        frame["geom" + INVALID_SUFFIX] = as_text(chunk.get(GEOM_PROBLEM_COLUMN, empty))
+    typed = pd.DataFrame(frame, index=chunk.index)
+    row_hash = first_row = None
+    if source.key:
+        # Exact copies of a row (a common export artefact) are allowed and reported: the key
+        # must be unique among distinct rows. COPY_COLUMN numbers the copies of each row.
+        hashed = typed[[c for c in typed.columns if not c.startswith(ONE_OF_PREFIX)]].copy()
+        if geom is not None:
+            hashed["geom"] = geom.map(lambda g: g.hex() if isinstance(g, bytes) else "")
+        row_hash = pd.util.hash_pandas_object(hashed, index=False)
+        typed[COPY_COLUMN] = row_hash.groupby(row_hash).cumcount().astype("int64")
+        positions = pd.Series(typed.index, index=typed.index)
+        first_row = positions.groupby(row_hash.to_numpy()).transform("first")
     return Prepared(
-        frame=pd.DataFrame(frame, index=chunk.index),
-        copy_columns=copy_columns,
+        frame=typed,
         numeric_text=numeric_text,
         geom=geom,
+        row_hash=row_hash,
+        first_row=first_row,
     )
 
 
@@ -328,11 +316,15 @@ def copy_values(source: Source, prepared: Prepared, rows: pd.Index) -> list[list
             )
         elif col.kind == "numeric":
             texts = prepared.numeric_text[col.raw_name].loc[rows]
-            out.append([None if t is None else Decimal(t) for t in texts.tolist()])
+            out.append(
+                [None if t is None else Decimal(t) for t in texts.to_numpy(object, na_value=None)]
+            )
         elif col.kind == "integer":
-            out.append([None if pd.isna(v) else int(v) for v in series.tolist()])
-        else:
+            out.append(series.astype(object).where(series.notna(), None).tolist())
+        elif col.kind == "boolean":
             out.append(series.tolist())
+        else:
+            out.append(series.to_numpy(dtype=object, na_value=None).tolist())
     if source.geometry and prepared.geom is not None:
         out.append(prepared.geom.loc[rows].tolist())
     return out
@@ -347,15 +339,19 @@ def _exp(kind: str, meta: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
 
 def expectation_specs(source: Source) -> list[dict[str, Any]]:
     """The source's suite, in priority order (the first broken rule per cell is reported)."""
-    specs: list[dict[str, Any]] = []
-    for col in source.columns:
-        specs.append(
-            _exp(
-                "expect_column_to_exist",
-                {"column": col.name, "rule": f"{col.name} is a column of the file"},
-                column=col.raw_name,
-            )
+    # Required columns are checked on the header before typing (a clear file-level message);
+    # the typed frame always holds every contract column (absent optional ones as NULL).
+    # One table-level expectation: GX 1.24 treats expect_column_to_exist for different columns
+    # as duplicates of each other and keeps only one.
+    raw_columns = [col.raw_name for col in source.columns]
+    specs: list[dict[str, Any]] = [
+        _exp(
+            "expect_table_columns_to_match_set",
+            {"column": None, "rule": "the file has the contract's columns"},
+            column_set=raw_columns,
+            exact_match=False,
         )
+    ]
     if source.geometry:
         specs.append(
             _exp(
@@ -442,20 +438,20 @@ def expectation_specs(source: Source) -> list[dict[str, Any]]:
         )
     if source.key:
         raw_key = [source.raw_name(c) for c in source.key]
-        rule = f"the key ({', '.join(source.key)}) is unique within the file"
-        meta = {"column": ", ".join(source.key), "rule": rule}
-        if len(raw_key) == 1:
-            specs.append(_exp("expect_column_values_to_be_unique", meta, column=raw_key[0]))
-        else:
-            specs.append(
-                _exp(
-                    "expect_compound_columns_to_be_unique",
-                    meta,
-                    column_list=raw_key,
-                    ignore_row_if="never",
-                )
+        meta = {"column": ", ".join(source.key), "rule": key_rule(source)}
+        specs.append(
+            _exp(
+                "expect_compound_columns_to_be_unique",
+                meta,
+                column_list=[*raw_key, COPY_COLUMN],
+                ignore_row_if="never",
             )
+        )
     return specs
+
+
+def key_rule(source: Source) -> str:
+    return f"the key ({', '.join(source.key)}) is unique within the file"
 
 
 def suite_json(source: Source) -> dict[str, Any]:
@@ -468,7 +464,10 @@ def suite_json(source: Source) -> dict[str, Any]:
             "source": source.name,
             "note": (
                 "Runs on the typed frame built by prepare_chunk: CPR columns are already "
-                "person_key; '<column>__invalid' holds values that failed to parse."
+                "person_key; '<column>__invalid' holds values that failed to parse; "
+                f"'{COPY_COLUMN}' numbers exact copies of a row (0 for the first), so the key "
+                "must be unique among distinct rows while exact copies are reported, not "
+                "rejected."
             ),
         },
         "notes": None,
@@ -518,8 +517,14 @@ class SuiteRunner:
         asset = data_source.add_dataframe_asset(source.name)
         self.batch_definition = asset.add_batch_definition_whole_dataframe("chunk")
         suite = gx.ExpectationSuite(name=f"boligmon.{source.name}")
-        for spec in expectation_specs(source):
+        specs = expectation_specs(source)
+        for spec in specs:
             suite.add_expectation_configuration(ExpectationConfiguration(**spec))
+        if len(suite.expectations) != len(specs):
+            raise RuntimeError(
+                f"GX kept {len(suite.expectations)} of {len(specs)} expectations for "
+                f"{source.name}: two specs are equivalent to GX"
+            )
         self.suite = self.context.suites.add(suite)
 
     def run(self, frame: pd.DataFrame) -> list[Issue]:
@@ -537,14 +542,18 @@ class SuiteRunner:
             meta = item.expectation_config.meta or {}
             rows = item.result.get("unexpected_index_list") or []
             values = item.result.get("unexpected_list") or [None] * len(rows)
-            if not rows and item.expectation_config.type == "expect_column_to_exist":
-                issues.append(Issue(0, meta.get("column"), meta.get("rule", ""), None))
-                continue
+            if item.expectation_config.type.startswith("expect_table_"):
+                raise RuntimeError(f"typed frame lacks contract columns: {item.result}")
+            is_pair = item.expectation_config.type.startswith("expect_column_pair_values")
             for row, value in zip(rows, values, strict=False):
                 row_number = row if isinstance(row, int | np.integer) else row.get("index")
-                issues.append(
-                    Issue(int(row_number), meta.get("column"), meta["rule"], _show(value))
-                )
+                if is_pair and isinstance(value, tuple | list) and len(value) == 2:
+                    # column_A is the interval end, column_B its start
+                    start, end = str(meta.get("column", "from, to")).split(", ")
+                    shown = f"{start}={_show(value[1])}, {end}={_show(value[0])}"
+                else:
+                    shown = _show(value)
+                issues.append(Issue(int(row_number), meta.get("column"), meta["rule"], shown))
         return issues
 
 
@@ -562,7 +571,7 @@ def _show(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, dict):
-        return ", ".join(f"{k}={_show(v)}" for k, v in value.items())
+        return ", ".join(f"{k}={_show(v)}" for k, v in value.items() if not k.startswith("__"))
     if isinstance(value, tuple | list):
         return ", ".join(str(_show(v)) for v in value)
     if isinstance(value, pd.Timestamp | np.datetime64):
@@ -577,7 +586,9 @@ def _show(value: Any) -> str | None:
 
 def validate_chunk(source: Source, prepared: Prepared) -> list[Issue]:
     """GX issues for one chunk, keeping the first broken rule per (row, column)."""
-    issues = runner_for(source).run(prepared.frame)
+    # GX returns results in its own order; report the first broken rule in suite order.
+    rank = {spec["meta"]["rule"]: i for i, spec in enumerate(expectation_specs(source))}
+    issues = sorted(runner_for(source).run(prepared.frame), key=lambda i: rank.get(i.rule, 0))
     seen: set[tuple[int, str | None]] = set()
     rows_with_issues: set[int] = set()
     kept: list[Issue] = []
@@ -590,4 +601,15 @@ def validate_chunk(source: Source, prepared: Prepared) -> list[Issue]:
         seen.add(key)
         rows_with_issues.add(issue.row)
         kept.append(issue)
+    if prepared.first_row is not None and kept:
+        # An exact copy shares the fate of the row it copies.
+        copies = prepared.first_row[prepared.first_row != prepared.first_row.index]
+        by_row: dict[int, list[Issue]] = {}
+        for issue in kept:
+            by_row.setdefault(issue.row, []).append(issue)
+        for row, first in copies.items():
+            if int(row) not in rows_with_issues:
+                kept.extend(
+                    Issue(int(row), i.column, i.rule, i.value) for i in by_row.get(int(first), [])
+                )
     return kept

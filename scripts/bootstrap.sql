@@ -1,4 +1,5 @@
 -- Database objects every install needs; idempotent (run by `make db-init`).
+set client_min_messages = warning;
 create extension if not exists postgis;
 
 create schema if not exists raw;

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"synthetic {s['scale']} seed={s['seed']} messy={s['messy']} -> {s['out_dir']}")
     for k in sorted(rows):
         print(f"  {k:40s} {rows[k]:>12,}")
-    for k in ("seconds", "simulation_seconds", "peak_rss_mb"):
+    for k in ("seconds", "cpu_seconds", "simulation_seconds", "peak_rss_mb"):
         if k in s:
             print(f"  {k}: {s[k]}")
     if "--json" in sys.argv:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 EPOCH = dt.date(1970, 1, 1).toordinal()
 
@@ -17,6 +18,7 @@ def day(y: int, m: int = 1, d: int = 1) -> int:
     return dt.date(y, m, d).toordinal() - EPOCH
 
 
+@lru_cache(maxsize=65536)
 def iso(n: int) -> str:
     """ISO date string of a day number."""
     return dt.date.fromordinal(int(n) + EPOCH).isoformat()
@@ -205,7 +207,7 @@ TARGETS: dict[str, Target] = {
         k4=dict(zip(T_YEARS, [0.62, 0.61, 0.60, 0.59, 0.58, 0.57, 0.56, 0.54, 0.53], strict=True)),
     ),
     AREA_K: Target(
-        nw={**_const(0.60, NW_YEARS), 2022: 0.56, 2023: 0.499, 2024: 0.55, 2025: 0.55},
+        nw={**_const(0.58, NW_YEARS), 2021: 0.56, 2022: 0.54, 2023: 0.499, 2024: 0.54, 2025: 0.54},
         k1=_const(0.46, T_YEARS),
         k2=_const(0.017, T_YEARS),
         k3=_const(0.66, K3_YEARS),

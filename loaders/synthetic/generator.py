@@ -136,8 +136,12 @@ def generate(
     elapsed = time.time() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     summary = _manifest(out_dir, seed, scale, messy, counts)
+    ru = resource.getrusage(resource.RUSAGE_SELF)
     summary.update(
-        seconds=round(elapsed, 1), simulation_seconds=round(t_sim, 1), peak_rss_mb=round(peak_mb)
+        seconds=round(elapsed, 1),
+        cpu_seconds=round(ru.ru_utime + ru.ru_stime, 1),
+        simulation_seconds=round(t_sim, 1),
+        peak_rss_mb=round(peak_mb),
     )
     return summary
 

@@ -290,7 +290,7 @@ def build_geo(
     far = C.day(2010, 1, 1)
     g.areas.append(
         (
-            g.aid(f"k_{muni_code}"),
+            f"k_{muni_code}",
             C.MUNICIPALITY_NAME if not prefix else f"Synthby {muni_code}",
             "kommune",
             "",
@@ -309,7 +309,7 @@ def build_geo(
                 f"Bydel {b + 1}",
                 "bydel",
                 "",
-                g.aid(f"k_{muni_code}"),
+                f"k_{muni_code}",
                 far,
                 BIG,
                 _cell_box(g, qi, qj, q, q),

@@ -138,13 +138,29 @@ def decide(sim: Sim, seed_rng: np.random.Generator, planted: bool) -> tuple[Plan
     if planted:
         for y in range(C.FIRST_YEAR, C.LAST_YEAR + 1):
             on = C.day(y)
-            m = resident_mask(sim, on, arr)
-            pids_all = arr["pid"][m]
-            bos = dw_bo[arr["dw"][m]]
             for area in sorted(C.TARGETS):
-                pids = np.unique(pids_all[bos == area])
+                for _attempt in range(6):
+                    m = resident_mask(sim, on, arr) & (dw_bo[np.maximum(arr["dw"], 0)] == area)
+                    pids = np.unique(arr["pid"][m])
+                    extra = _lodgers_needed(plan, area, y, pids, group, designated)
+                    if extra == 0:
+                        break
+                    for _ in range(extra):
+                        add_lodger(sim, arr, area, on)
+                    arr = interval_arrays(sim)
+                    dw_bo = arr["dw_bo"]
+                    grow = len(p.g_members) - len(plan.mode)
+                    plan.mode = mode = np.concatenate([mode, np.zeros(grow, dtype=np.int64)])
+                    designated = np.concatenate([designated, np.full(grow, -1, dtype=np.int64)])
+                    group = np.array(p.group, dtype=np.int64)
                 plan.presence[(area, y)] = pids
                 _nw_greedy(plan, rng, area, y, pids, group, designated, sim)
+        n_groups = len(p.g_members)
+        n_pers = len(p.birth)
+        birth = np.array(p.birth, dtype=np.int64)
+        plan.edu = edu = np.full(n_pers, -1, dtype=np.int64)
+        plan.group_country = [""] * n_groups
+        plan.group_abroad = np.zeros(n_groups, dtype=bool)
     # background groups
     und = np.flatnonzero(mode == MODE_UNDECIDED)
     for g in und:
@@ -210,6 +226,32 @@ def _draw_edu(rng: np.random.Generator, foreign: bool, basic: bool) -> int:
     else:
         c = "dk_higher"
     return cats.index(str(c))
+
+
+def _lodgers_needed(
+    plan: Plan, area: str, y: int, pids: np.ndarray, group: np.ndarray, designated: np.ndarray
+) -> int:
+    """Lodgers (in pairs, to keep the parity) a hard NW target needs to become feasible."""
+    tg = C.TARGETS[area]
+    if ("nw", y) not in tg.exact | tg.below:
+        return 0
+    target = _target_count("nw", area, y, tg.nw[y], len(pids))
+    fixed = 0
+    cap = 0
+    for pid, g in zip(pids.tolist(), group[pids].tolist(), strict=True):
+        md = plan.mode[g]
+        if md == MODE_NW:
+            fixed += 1
+        elif md == MODE_ONE_NW:
+            fixed += int(designated[g] == pid)
+        elif md == MODE_UNDECIDED:
+            cap += 1
+    need = target - fixed
+    if need < 0:
+        return 2 * (-need) + 2
+    if need > cap - 2:
+        return 2 * (need - cap + 3)
+    return 0
 
 
 def _target_count(kind: str, area: str, y: int, share: float, n: int) -> int:
@@ -341,85 +383,91 @@ def yearly(
         d0, d1 = C.day(t), C.day(t + 1)
         present = np.flatnonzero((first <= d1) & (last > d0))
         age = ages_jan1(birth[present], t + 1)
-        # student and taxpayer flags (30 Sep t) for persons 15+ on 1 Jan t+1
-        for pid, a in zip(present.tolist(), age.tolist(), strict=True):
-            if a < 15 or t > 2024:
-                continue
-            ps = 0.9 if a < 20 else 0.5 if a < 25 else 0.15 if a < 30 else 0.02 if a < 65 else 0
-            plan.student[(pid, t)] = bool(rng.random() < ps)
-            plan.taxpayer[(pid, t)] = bool(rng.random() < 0.97)
-        ndays = d1 - d0
-        for pid, a in zip(present.tolist(), age.tolist(), strict=True):
-            if (pid, t) in planted_pt:
-                continue
-            _background_year(
-                plan, rng, pid, t, int(a), float(k1p[pid]), float(convp[pid]), d0, ndays
-            )
+        if t <= 2024:
+            # student and taxpayer flags (30 Sep t) for persons 15+ on 1 Jan t+1
+            sel = age >= 15
+            pp, aa = present[sel], age[sel]
+            ps = np.select([aa < 20, aa < 25, aa < 30, aa < 65], [0.9, 0.5, 0.15, 0.02], 0.0)
+            stud = rng.random(len(pp)) < ps
+            tax = rng.random(len(pp)) < 0.97
+            keys = list(zip(pp.tolist(), [t] * len(pp), strict=True))
+            plan.student.update(zip(keys, stud.tolist(), strict=True))
+            plan.taxpayer.update(zip(keys, tax.tolist(), strict=True))
+        if planted_pt:
+            keep = np.array([(pid, t) not in planted_pt for pid in present.tolist()], dtype=bool)
+            present, age = present[keep], age[keep]
+        _background_year(plan, rng, present, age, t, k1p, convp, d0, d1 - d0)
     if planted:
         _plant_years(sim, plan, rng, birth)
     # incomes for everyone else
-    ages_t = {t: ages_jan1(birth, t + 1) for t in C.ATTRIBUTE_YEARS}
-    for (pid, t), stud in plan.student.items():
-        if (pid, t) in plan.income:
-            continue
-        a = int(ages_t[t][pid])
-        base = 30_000 if a < 18 else 150_000 if a < 25 else 250_000 if a >= 65 else 400_000
-        if stud:
-            base = 110_000
-        f = {"almen": 0.7, "privat_udlejning": 0.85, "ejer": 1.25, "andel": 1.0}.get(
-            str(ten[pid]), 0.9
-        )
-        if plan.nw[pid]:
-            f *= 0.75
-        u = rng.random()
-        if u < 0.01:
-            inc = 0
-        elif u < 0.013:
-            inc = -int(rng.integers(1_000, 80_000))
-        else:
-            inc = int(base * f * rng.lognormal(0, 0.45) * (1 + 0.02 * (t - 2016)))
-        plan.income[(pid, t)] = inc
+    keys = [k for k in plan.student if k not in plan.income]
+    if keys:
+        kp = np.array([k[0] for k in keys], dtype=np.int64)
+        kt = np.array([k[1] for k in keys], dtype=np.int64)
+        ages_t = {t: ages_jan1(birth, t + 1) for t in C.ATTRIBUTE_YEARS}
+        a = np.zeros(len(keys), dtype=np.int64)
+        for t in C.ATTRIBUTE_YEARS:
+            a[kt == t] = ages_t[t][kp[kt == t]]
+        stud = np.array([plan.student[k] for k in keys], dtype=bool)
+        base = np.select([a < 18, a < 25, a >= 65], [30_000, 150_000, 250_000], 400_000)
+        base = np.where(stud, 110_000, base).astype(float)
+        tf = {"almen": 0.7, "privat_udlejning": 0.85, "ejer": 1.25, "andel": 1.0}
+        f = np.array([tf.get(x, 0.9) for x in ten[kp].tolist()]) * np.where(plan.nw[kp], 0.75, 1)
+        u = rng.random(len(keys))
+        ln = rng.lognormal(0, 0.45, size=len(keys))
+        neg = rng.integers(1_000, 80_000, size=len(keys))
+        inc = (base * f * ln * (1 + 0.02 * (kt - 2016))).astype(np.int64)
+        inc = np.where(u < 0.013, -neg, inc)
+        inc = np.where(u < 0.01, 0, inc)
+        plan.income.update(zip(keys, inc.tolist(), strict=True))
 
 
 def _background_year(
     plan: Plan,
     rng: np.random.Generator,
-    pid: int,
+    pids: np.ndarray,
+    ages: np.ndarray,
     t: int,
-    age: int,
-    k1p: float,
-    convp: float,
+    k1p: np.ndarray,
+    convp: np.ndarray,
     d0: int,
     ndays: int,
 ) -> None:
-    if 18 <= age <= 64 and rng.random() < k1p:
-        code = str(rng.choice(C.COUNTING_CODES))
-        if rng.random() < 0.5:
-            fte = "1" if rng.random() < 0.85 else "0.5"
-            plan.benefits.append((pid, d0, d0 + ndays - 1, code, fte))
-        else:
-            s = int(rng.integers(0, ndays - 30))
-            e = min(ndays - 1, s + int(rng.integers(30, 240)))
-            plan.benefits.append((pid, d0 + s, d0 + e, code, "1"))
-    if 18 <= age <= 64 and rng.random() < 0.06:
-        s = int(rng.integers(0, ndays - 30))
-        code = str(rng.choice(["KY24", "KY28", "KY22", "KY25"]))
-        plan.benefits.append(
-            (pid, d0 + s, d0 + min(ndays - 1, s + int(rng.integers(14, 120))), code, "")
-        )
-    if plan.student.get((pid, t)) and age >= 18 and rng.random() < 0.8:
-        plan.benefits.append((pid, d0, d0 + ndays - 1, "KY21", "1"))
-    if 60 <= age <= 64 and rng.random() < 0.1:
-        plan.benefits.append((pid, d0, d0 + ndays - 1, "KY27", "1"))
-    if age >= 18 and rng.random() < convp:
-        law = str(
-            rng.choice(
-                ["straffeloven", "vaabenloven", "lov_om_euforiserende_stoffer"], p=[0.8, 0.08, 0.12]
-            )
-        )
-        plan.convictions.append((pid, d0 + int(rng.integers(0, ndays)), law))
-    if age >= 18 and rng.random() < 0.01:
-        plan.convictions.append((pid, d0 + int(rng.integers(0, ndays)), "faerdselsloven"))
+    """Random benefits and convictions of year t for persons outside any planted cohort."""
+    m = len(pids)
+    adult = (ages >= 18) & (ages <= 64)
+    u = rng.random((m, 8))
+    codes = np.array(C.COUNTING_CODES)[rng.integers(0, len(C.COUNTING_CODES), size=m)]
+    s = rng.integers(0, ndays - 30, size=m)
+    ln = rng.integers(30, 240, size=m)
+    # counting benefits: half whole-year (fte 1 or 0.5), half a spell of 1-8 months
+    k1 = adult & (u[:, 0] < k1p[pids])
+    whole = k1 & (u[:, 1] < 0.5)
+    spell = k1 & ~whole
+    fte = np.where(u[:, 2] < 0.85, "1", "0.5")
+    end = np.minimum(ndays - 1, s + ln)
+    for i in np.flatnonzero(whole).tolist():
+        plan.benefits.append((int(pids[i]), d0, d0 + ndays - 1, str(codes[i]), str(fte[i])))
+    for i in np.flatnonzero(spell).tolist():
+        plan.benefits.append((int(pids[i]), d0 + int(s[i]), d0 + int(end[i]), str(codes[i]), "1"))
+    # non-counting: sickness, holiday pay, flex jobs (fte empty = 1)
+    other = np.array(["KY24", "KY28", "KY22", "KY25"])[rng.integers(0, 4, size=m)]
+    oe = np.minimum(ndays - 1, s + ln // 2)
+    for i in np.flatnonzero(adult & (u[:, 3] < 0.06)).tolist():
+        plan.benefits.append((int(pids[i]), d0 + int(s[i]), d0 + int(oe[i]), str(other[i]), ""))
+    if t <= 2024:
+        stud = np.array([plan.student.get((int(p), t), False) for p in pids.tolist()], dtype=bool)
+        for i in np.flatnonzero(stud & (ages >= 18) & (u[:, 4] < 0.8)).tolist():
+            plan.benefits.append((int(pids[i]), d0, d0 + ndays - 1, "KY21", "1"))
+    for i in np.flatnonzero((ages >= 60) & (ages <= 64) & (u[:, 5] < 0.1)).tolist():
+        plan.benefits.append((int(pids[i]), d0, d0 + ndays - 1, "KY27", "1"))
+    laws = np.array(["straffeloven", "vaabenloven", "lov_om_euforiserende_stoffer"])
+    law = laws[np.searchsorted([0.8, 0.88], rng.random(m))]
+    dd = rng.integers(0, ndays, size=m)
+    for i in np.flatnonzero((ages >= 18) & (u[:, 6] < convp[pids])).tolist():
+        plan.convictions.append((int(pids[i]), d0 + int(dd[i]), str(law[i])))
+    for i in np.flatnonzero((ages >= 18) & (u[:, 7] < 0.01)).tolist():
+        plan.convictions.append((int(pids[i]), d0 + int(dd[i]) // 2, "faerdselsloven"))
 
 
 def _plant_years(sim: Sim, plan: Plan, rng: np.random.Generator, birth: np.ndarray) -> None:

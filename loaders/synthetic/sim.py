@@ -8,6 +8,7 @@ Origins are not decided here (see plant.py): the simulation never looks at them.
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,8 @@ HH_MIX = {
     "ukendt": [0.32, 0.25, 0.15, 0.12, 0.08, 0.05, 0.03],
 }
 YEAR = 365.25
+HH_CUM = {k: np.cumsum(v)[:-1] / sum(v) for k, v in HH_MIX.items()}
+GA, GB = 3e-5, 0.1  # Gompertz hazard GA * exp(GB * age) per year
 
 
 @dataclass
@@ -64,15 +67,6 @@ class Pop:
     r_to: list[str] = field(default_factory=list)  # "", "ext", "death"
 
 
-def gompertz_death(rng: np.random.Generator, age_days: np.ndarray, now: int) -> np.ndarray:
-    """Day of death for people of the given ages on day `now` (annual hazard 3e-5 * e^(0.1 a))."""
-    a, b = 3e-5, 0.1
-    age = age_days / YEAR
-    e = rng.exponential(1.0, size=age.shape)
-    death_age = np.log(e * b / a + np.exp(b * age)) / b
-    return (now + (death_age - age) * YEAR).astype(np.int64) + 1
-
-
 class Sim:
     """State of one municipality's simulation (state is real here: an event loop)."""
 
@@ -106,7 +100,10 @@ class Sim:
         pid = len(self.p.birth)
         self.p.birth.append(birth)
         self.p.sex.append(sex)
-        d = gompertz_death(self.rng, np.array([max(now - birth, 0)], dtype=float), now)[0]
+        age = max(now - birth, 0) / YEAR
+        e = self.rng.exponential(1.0)
+        death_age = math.log(e * GB / GA + math.exp(GB * age)) / GB
+        d = int(now + (death_age - age) * YEAR) + 1
         self.p.death.append(int(max(d, now + 1)))
         self.p.group.append(grp)
         self.p.mother.append(-1)
@@ -120,7 +117,7 @@ class Sim:
         rng = self.rng
         gid = len(self.p.g_members)
         if hh is None:
-            hh = HH_TYPES[int(rng.choice(7, p=HH_MIX[tenure]))]
+            hh = HH_TYPES[int(np.searchsorted(HH_CUM[tenure], rng.random(), side="right"))]
         ages: list[tuple[float, int, int]] = []  # (age years, sex, role)
         if hh == "single":
             ages.append((rng.uniform(25, 65), int(rng.integers(2)), 0))
@@ -137,7 +134,7 @@ class Sim:
             ages.append((65 + rng.triangular(0, 0, 30), int(rng.integers(2)), 0))
         if hh in ("family", "single_parent"):
             par = ages[-1][0]
-            for _ in range(int(rng.choice([1, 2, 3], p=[0.45, 0.4, 0.15]))):
+            for _ in range(int(rng.choice([1, 2, 3], p=[0.5, 0.38, 0.12]))):
                 ages.append(
                     (rng.uniform(0, min(17.9, max(par - 20, 0.5))), int(rng.integers(2)), 1)
                 )
@@ -157,7 +154,7 @@ class Sim:
             lo = max(now, self.p.birth[mother] + int(20 * YEAR))
             hi = min(C.HIST_END, self.p.birth[mother] + int(44 * YEAR))
             if hi > lo:
-                k = rng.poisson(0.085 * (hi - lo) / YEAR)
+                k = rng.poisson(0.06 * (hi - lo) / YEAR)
                 births = sorted(int(x) for x in rng.integers(lo, hi, size=k))
                 births = [b for i, b in enumerate(births) if i == 0 or b - births[i - 1] > 300]
         self.p.g_members.append(members)

@@ -14,6 +14,7 @@ with snapshots as (
 address_counts as (
     select
         period_date,
+        is_cohort_date,
         address_id,
         tenure,
         count(*) as residents,
@@ -23,7 +24,7 @@ address_counts as (
         count(*) filter (where is_non_western) as origin_nw,
         count(*) filter (where is_menapt) as origin_menapt
     from snapshots
-    group by period_date, address_id, tenure
+    group by period_date, is_cohort_date, address_id, tenure
 ),
 
 located as (
@@ -37,6 +38,12 @@ located as (
             address_counts.address_id = areas.address_id
             and address_counts.period_date >= areas.valid_from
             and (areas.valid_to is null or address_counts.period_date < areas.valid_to)
+    -- DDKN grid cells only on the cohort dates (1 January): monthly grids would multiply the
+    -- table by the number of cells (var grid_levels_monthly to switch them on)
+    where
+        {{ var('grid_levels_monthly') }}
+        or address_counts.is_cohort_date
+        or areas.area_level not in ('grid_100m', 'grid_1km')
 ),
 
 area_counts as (

@@ -37,58 +37,71 @@ has_convictions as (
     select exists(select 1 from {{ ref('stg_convictions__convictions') }}) as has_data
 ),
 
-located as (
-    select
-        cohort.*,
-        areas.area_level,
-        areas.area_id
-    from cohort
-    inner join {{ ref('int_address_areas') }} as areas
-        on
-            cohort.address_id = areas.address_id
-            and cohort.cohort_date >= areas.valid_from
-            and (areas.valid_to is null or cohort.cohort_date < areas.valid_to)
-),
-
 measured as (
     select
-        located.area_level,
-        located.area_id,
-        located.tenure,
-        located.data_year,
-        located.cohort_date,
-        located.address_id,
+        cohort.address_id,
+        cohort.tenure,
+        cohort.data_year,
+        cohort.cohort_date,
         definitions.measure_id,
         case definitions.measure_id
             when 'residents' then 1
-            when 'nw' then located.is_non_western::int
-            when 'k1' then located.k1_fte
-            when 'k2' then located.is_convicted::int
+            when 'nw' then cohort.is_non_western::int
+            when 'k1' then cohort.k1_fte
+            when 'k2' then cohort.is_convicted::int
             when 'k3_dk_only'
                 then (
-                    not located.has_education_record
-                    or located.highest_level in ('grundskole', 'unknown')
-                    or located.completed_in_denmark is not true
+                    not cohort.has_education_record
+                    or cohort.highest_level in ('grundskole', 'unknown')
+                    or cohort.completed_in_denmark is not true
                 )::int
             when 'k3_unknown_basic'
                 then (
-                    not located.has_education_record
-                    or located.highest_level in ('grundskole', 'unknown')
+                    not cohort.has_education_record
+                    or cohort.highest_level in ('grundskole', 'unknown')
                 )::int
-            when 'k4_income' then located.gross_income_dkk
+            when 'k4_income' then cohort.gross_income_dkk
         end::numeric as numerator_value
-    from located
+    from cohort
     inner join {{ ref('measure_definitions') }} as definitions
         on
-            located.age_years >= coalesce(definitions.age_min, 0)
-            and located.age_years <= coalesce(definitions.age_max, 999)
+            cohort.age_years >= coalesce(definitions.age_min, 0)
+            and cohort.age_years <= coalesce(definitions.age_max, 999)
     cross join has_convictions
     where
         (definitions.measure_id <> 'k2' or has_convictions.has_data)
         and (
             definitions.measure_id <> 'k4_income'
-            or (located.is_taxpayer and not located.is_in_education)
+            or (cohort.is_taxpayer and not cohort.is_in_education)
         )
+),
+
+-- persons are summed per address first; the area join then runs on addresses, not persons
+address_sums as (
+    select
+        address_id,
+        tenure,
+        data_year,
+        cohort_date,
+        measure_id,
+        sum(numerator_value) as numerator,
+        count(*) as denominator,
+        count(*) filter (where numerator_value > 0) as contributing_persons
+    from measured
+    group by address_id, tenure, data_year, cohort_date, measure_id
+),
+
+located as (
+    select
+        address_sums.*,
+        areas.area_level,
+        areas.area_id
+    from address_sums
+    inner join {{ ref('int_address_areas') }} as areas
+        on
+            address_sums.address_id = areas.address_id
+            and address_sums.cohort_date >= areas.valid_from
+            and (areas.valid_to is null or address_sums.cohort_date < areas.valid_to)
 ),
 
 aggregated as (
@@ -99,10 +112,10 @@ aggregated as (
         cohort_date,
         measure_id,
         coalesce(tenure, 'all') as tenure,
-        sum(numerator_value) as numerator,
-        count(*) as denominator,
-        count(*) filter (where numerator_value > 0) as contributing_persons
-    from measured
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        sum(contributing_persons) as contributing_persons
+    from located
     group by grouping sets (
         (area_level, area_id, data_year, cohort_date, measure_id, tenure),
         (area_level, area_id, data_year, cohort_date, measure_id)
