@@ -71,6 +71,22 @@ REASONS = {
     "complementary": "sekundær diskretion (kunne ellers regnes ud)",
 }
 MAX_GRID_CELLS = 2500
+COLUMN_LABELS = {
+    "area_level": "niveau",
+    "area_id": "id",
+    "tenure": "ejerform",
+    "as_of_date": "opgjort",
+    "target_list_year": "listeår",
+    "regime_id": "regelsæt",
+    "category_id": "kategori",
+    "warning_type": "varsel",
+    "driving_criteria": "kriterier",
+    "is_official_assessment": "officielt område",
+    "criteria_met_count": "kriterier opfyldt",
+    "status": "status nu",
+    "projected_status_next_list": "forventet status næste liste",
+    "streak_years": "år i træk",
+}
 CRITERIA_LABELS = {
     "nw": "Indvandrere og efterkommere fra ikke-vestlige lande",
     "k1": "Uden tilknytning til arbejdsmarked eller uddannelse",
@@ -870,7 +886,7 @@ class Site:
                     for lv, a in zip(df["area_level"], df["area_id"], strict=True)
                 ],
             )
-        headers = list(df.columns)
+        headers = [COLUMN_LABELS.get(c, c) for c in df.columns]
         rows = []
         for r in df.itertuples(index=False):
             cells = [self.cell(v) for v in r]
