@@ -960,7 +960,17 @@ class Site:
     def about_page(self) -> None:
         coverage = None
         if self.data.coverage is not None and not self.data.coverage.empty:
-            coverage = list(self.data.coverage.iloc[0].items())
+            coverage = []
+            for key, value in self.data.coverage.iloc[0].items():
+                if value is None or (isinstance(value, float) and math.isnan(value)):
+                    shown = DASH
+                elif key.endswith("_share"):
+                    shown = fmt_share(float(value))
+                elif isinstance(value, (int, float)) or type(value).__name__ == "Decimal":
+                    shown = fmt_int(float(value))
+                else:
+                    shown = str(value)
+                coverage.append((key, shown))
         self.render(
             "about.html",
             "about.html",
