@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import re
 import shutil
 from collections import defaultdict
@@ -966,7 +967,7 @@ class Site:
                     shown = DASH
                 elif key.endswith("_share"):
                     shown = fmt_share(float(value))
-                elif isinstance(value, (int, float)) or type(value).__name__ == "Decimal":
+                elif isinstance(value, numbers.Number):
                     shown = fmt_int(float(value))
                 else:
                     shown = str(value)
