@@ -27,7 +27,8 @@ td.supp { text-align: right; color: var(--muted); }
 .controls { display: flex; gap: 16px; flex-wrap: wrap; align-items: center; margin-bottom: 8px; }
 .controls label { font-weight: 600; }
 .maprow { display: flex; gap: 16px; flex-wrap: wrap; align-items: flex-start; }
-.legend { min-width: 220px; font-size: 13px; }
+.maprow > div:first-child { flex: 1 1 480px; min-width: 0; max-width: 780px; }
+.legend { flex: 0 0 240px; font-size: 13px; }
 .legend .sw { display: inline-block; width: 16px; height: 12px; margin-right: 6px;
   border: 1px solid #777; vertical-align: middle; }
 svg.map path:hover { stroke: #000; stroke-width: 2; }
