@@ -165,3 +165,22 @@ def test_pbids_document_uses_pg_environment(monkeypatch: pytest.MonkeyPatch) -> 
         (Path(__file__).resolve().parents[2] / "powerbi" / "boligmon.example.pbids").read_text()
     )
     assert example["connections"][0]["details"]["protocol"] == "postgresql"
+
+
+def test_outputs_refuse_a_role_they_cannot_act_as(monkeypatch: pytest.MonkeyPatch) -> None:
+    from loaders.errors import ConfigError
+
+    monkeypatch.setenv("BOLIGMON_READER_ROLE", "no_such_role_boligmon")
+    with pytest.raises(ConfigError, match="no_such_role_boligmon"), reader():
+        pass
+
+
+def test_cli_export_rejects_unknown_format(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from loaders.cli import app
+
+    result = CliRunner().invoke(app, ["export", "--out", str(tmp_path), "--formats", "gpkg,pdf"])
+    assert result.exit_code == 1
+    assert "pdf" in result.output
+    assert not any(tmp_path.iterdir())
