@@ -140,12 +140,12 @@ TENURES = ["almen", "andel", "offentlig", "ejer", "privat_udlejning", "ukendt"]
 
 # Move (spell-end) rates per year by tenure: higher in almen and private rental.
 MOVE_RATE = {
-    "almen": 0.17,
-    "andel": 0.09,
-    "offentlig": 0.15,
-    "ejer": 0.065,
-    "privat_udlejning": 0.22,
-    "ukendt": 0.3,
+    "almen": 0.22,
+    "andel": 0.12,
+    "offentlig": 0.19,
+    "ejer": 0.085,
+    "privat_udlejning": 0.28,
+    "ukendt": 0.35,
 }
 INTERNAL_MOVE_SHARE = 0.55  # share of spell ends that move within the municipality
 

@@ -33,12 +33,12 @@ SCALES: dict[str, dict] = {
     "municipality": {
         "side": 32,
         "background": {
-            "almen": 3500,
-            "andel": 4400,
-            "privat": 4700,
-            "offentlig": 550,
-            "ejerlejl": 2900,
-            "house": 9300,
+            "almen": 3650,
+            "andel": 4580,
+            "privat": 4890,
+            "offentlig": 570,
+            "ejerlejl": 3020,
+            "house": 9670,
         },
     },
 }
@@ -299,6 +299,43 @@ def write_seeds(seeds: Path) -> None:
         seeds / "benefit_classification.csv",
         ["code", "name", "counts_as_outside_labour_market", "legal_note"],
         [[c, n, str(k).lower(), note] for c, n, k, note in C.BENEFITS],
+    )
+    _write_csv(
+        seeds / "flis_measures.csv",
+        ["measure", "unit", "period_grain", "population", "description"],
+        [
+            ["in_daycare", "flag", "year (YYYY-09)", "children 1-5", "enrolled in dagtilbud"],
+            ["school_days", "days", "school year (YYYY-06)", "pupils 6-16", "days of teaching"],
+            ["absence_days", "days", "school year (YYYY-06)", "pupils 6-16", "days absent"],
+            [
+                "segregated_schooling",
+                "flag",
+                "school year (YYYY-06)",
+                "pupils 6-16",
+                "in a special school or class",
+            ],
+            [
+                "exam_grade",
+                "grade",
+                "school year (YYYY-06)",
+                "pupils aged 16",
+                "mean grade at the 9th-grade exams",
+            ],
+            [
+                "placed_outside_home",
+                "flag",
+                "year (YYYY-12)",
+                "children 0-17",
+                "anbragt uden for hjemmet during the year",
+            ],
+            [
+                "preventive_measure",
+                "flag",
+                "year (YYYY-12)",
+                "children 0-17",
+                "forebyggende foranstaltning during the year",
+            ],
+        ],
     )
     _write_csv(
         seeds / "countries.csv",

@@ -278,8 +278,13 @@ def build_geo(
     prefix: str = "",
     x0: float = C.X0,
     y0: float = C.Y0,
+    nonresidential_addresses: int = 0,
 ) -> Geo:
     """Lay out areas, addresses and dwellings.
+
+    nonresidential_addresses: extra DAR addresses without any BBR unit (shops, offices), each
+    3 m east of a random existing access point (national scale: DAR has ~3.8 M addresses for
+    ~3 M dwellings).
 
     background: target number of dwellings per kind (almen, andel, privat, offentlig, ejerlejl,
     house) outside the planted areas.
@@ -479,7 +484,7 @@ def build_geo(
             rng,
             _cell_box(g, ri + 1, rj),
             "almen",
-            112,
+            160,
             af,
             C.AREA_R,
             C.NEWBUILD_FROM,
@@ -597,6 +602,22 @@ def build_geo(
         kind="leisure",
         xs=[x1 + 20.0, x1 + 60.0, x1 + 100.0],
     )
+    if nonresidential_addresses:
+        base = rng.integers(0, len(g.acc_id), size=nonresidential_addresses)
+        for k, a in enumerate(base.tolist()):
+            acc = len(g.acc_id)
+            g.acc_id.append(_uuid(rng))
+            g.acc_x.append(round(g.acc_x[a] + 3.0, 2))
+            g.acc_y.append(g.acc_y[a])
+            g.acc_street.append(g.acc_street[a])
+            g.acc_number.append(500 + k % 499)
+            g.acc_building.append(_uuid(rng))
+            g.adr_id.append(_uuid(rng))
+            g.adr_acc.append(acc)
+            g.adr_floor.append("")
+            g.adr_door.append(f"e{k // 499}")
+            g.adr_from.append(C.day(1995, 1, 1))
+            g.adr_to.append(BIG)
     # streets: postcode by bydel of the first access address
     post = {}
     for a, s in enumerate(g.acc_street):

@@ -88,7 +88,15 @@ def generate_national(
         x0 = 440_000.0 + (k % 10) * PITCH
         y0 = 6_050_000.0 + (k // 10) * PITCH
         geo = build_geo(
-            r_geo, side, bg, planted=False, muni_code=code, prefix=f"_{code}", x0=x0, y0=y0
+            r_geo,
+            side,
+            bg,
+            planted=False,
+            muni_code=code,
+            prefix=f"_{code}",
+            x0=x0,
+            y0=y0,
+            nonresidential_addresses=int(0.3 * sum(bg.values())),
         )
         sim = Sim(geo, r_sim)
         sim.run()

@@ -692,6 +692,24 @@ def test_messy_cleaned_as_contract_gives_same_residents(
             assert int(t[(day, area)]) == int(got.get(area, 0)), (day, area)
 
 
+def test_national_streams_municipalities(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """National scale appends municipality after municipality (tiny sizes for the test)."""
+    from loaders.synthetic import national
+
+    monkeypatch.setattr(national, "NATIONAL_RESIDENTS", 150_000)
+    s = generate(tmp_path, seed=SEED, scale="national", max_municipalities=2)
+    assert s["municipalities"] == 2
+    p = read(tmp_path, "persons")
+    assert p["cpr"].is_unique and list(p.columns) == CONTRACT["persons"].split()
+    a = read(tmp_path, "addresses")
+    assert set(a["municipality_code"]) == {"0901", "0902"}
+    assert a["kvhx"].is_unique
+    summ = pd.read_csv(tmp_path / "truth" / "national_summary.csv", dtype=str)
+    assert len(summ) == 2 and summ["peak_rss_mb_so_far"].astype(int).gt(0).all()
+    areas = gpd.read_file(tmp_path / "inbox" / "areas.gpkg", layer="areas")
+    assert set(areas.loc[areas["area_level"] == "kommune", "area_id"]) == {"k_0901", "k_0902"}
+
+
 def test_cli_prints_summary(tmp_path: Path) -> None:
     import subprocess
     import sys
