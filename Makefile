@@ -11,16 +11,16 @@ DEMO_DATA := $(ROOT)/data/synthetic
 TEST_DATA := $(ROOT)/data/synthetic-small
 TEST_DB ?= boligmon_test
 
-.PHONY: help demo test install venv apt key profile db-start db-stop db-status db-init \
+.PHONY: help demo demo-refresh test install venv apt key profile db-start db-stop db-status db-init \
         synthetic load build docs docs-serve lint pytest dbt-it dbt-test summary clean bench \
-        report export pbids outputs report-test
+        refresh check-manifest test-ops report export pbids outputs report-test
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
-demo: install db-start db-init key synthetic load build docs summary ## install, start db, load synthetic municipality, build, test, docs
+demo: install db-init key synthetic demo-refresh summary ## install, start db, generate+load the synthetic municipality, build, test, publish, docs
 
-test: install db-start key lint pytest dbt-it dbt-test ## the whole test suite (lint, pytest, package tests, dbt build)
+test: install db-start key lint check-manifest pytest dbt-it dbt-test test-ops ## the whole test suite
 	@echo "make test: all suites passed"
 
 install: apt venv profile ## venv with pinned deps; Postgres+PostGIS via apt when missing
@@ -93,11 +93,14 @@ outputs: report export pbids ## all public outputs; prints where they are
 report-test: venv db-start ## report + export tests in headless Chromium on the dbt-test database
 	@$(ENV) bash scripts/report_test.sh
 
+demo-refresh: venv profile key
+	@$(ENV) bash scripts/refresh.sh $(DEMO_DATA)/inbox
+
 summary:
 	@$(ENV) $$VENV/bin/python -m loaders.summary
 
 lint: venv ## ruff + sqlfluff
-	@$(ENV) ruff check loaders tests bench && ruff format --check loaders tests bench
+	@$(ENV) ruff check loaders tests scripts && ruff format --check loaders tests scripts
 	@$(ENV) sqlfluff lint models macros tests --processes 2 --disable-progress-bar
 
 pytest: venv key db-start ## Python tests against the real database (throwaway databases)
@@ -109,6 +112,15 @@ dbt-it: venv db-start ## integration tests of packages_local/dbt_expectations
 
 dbt-test: venv profile key db-start ## small synthetic municipality -> raw -> dbt build with all tests
 	@$(ENV) bash scripts/dbt_test.sh
+
+refresh: venv profile key db-init ## monthly refresh: new inbox files -> build+test in marts_next -> publish (INBOX=dir)
+	@$(ENV) bash scripts/refresh.sh $(or $(INBOX),$(BOLIGMON_INBOX),$(DEMO_DATA)/inbox) $(REFRESH_ARGS)
+
+check-manifest: venv profile ## project rule checks (dbt-project-evaluator rules) on the parsed manifest
+	@$(ENV) dbt deps --quiet && dbt parse --quiet && python scripts/check_manifest.py target/manifest.json
+
+test-ops: venv key db-start ## refresh/publication/manifest-check tests (throwaway database; ~8 min)
+	@$(ENV) pytest -q -p no:cacheprovider tests/ops
 
 bench: venv db-start ## benchmarks -> docs/benchmarks.md
 	@$(ENV) python -m bench.run

@@ -202,8 +202,21 @@ def load_dir(
 @handle_errors
 def status(
     limit: Annotated[int, typer.Option(help="How many recent load attempts to list.")] = 20,
+    warehouse: Annotated[
+        bool,
+        typer.Option(
+            "--warehouse",
+            help="Show the warehouse instead: last refresh, data vintage, freshness, failing "
+            "tests, rows per mart (loaders/refresh.py).",
+        ),
+    ] = False,
 ) -> None:
     """Summarise raw._load_log: the latest loads per source and the recent attempts."""
+    if warehouse:  # operations view, implemented in loaders/refresh.py
+        from loaders.refresh import print_warehouse_status
+
+        print_warehouse_status(console)
+        return
     from loaders import log
     from loaders.db import connect
 
@@ -262,6 +275,13 @@ def status(
             (row[12] or "")[:120],
         )
     console.print(attempts)
+
+
+# --- operations: `boligmon refresh` lives in loaders/refresh.py ----------------------------
+from loaders.refresh import register as _register_refresh  # noqa: E402
+
+_register_refresh(app)
+# --- end operations ---------------------------------------------------------------------------
 
 
 @app.command()

@@ -6,6 +6,7 @@ select
     moved_in,
     moved_out,
     previous_end,
+    _load_id,
     _source_file,
     _source_row,
     previous_end >= coalesce(moved_out, date '9999-12-31') as is_fully_covered
