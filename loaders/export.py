@@ -40,6 +40,9 @@ SHARE_BREAKS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 1.0]
 PALETTE = ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"]
 SUPPRESSED_COLOR = "#bdbdbd"
 SUPPRESSED_LABEL = "– (ikke offentliggjort: diskretion)"
+#: criteria.md §7: distance-to-threshold measures are internal only; never written to a file even
+#: if a mart exposes them to bi_reader.
+INTERNAL_ONLY_COLUMNS = {"persons_to_flip", "movers_to_flip", "income_gap_dkk"}
 
 
 @dataclass
@@ -288,7 +291,7 @@ def write_csv(conn: psycopg.Connection, name: str, path: Path) -> int:
             "and table_name = %s order by ordinal_position",
             (name,),
         ).fetchall()
-        if r[0] not in geoms
+        if r[0] not in geoms and r[0] not in INTERNAL_ONLY_COLUMNS
     ]
     query = sql.SQL("copy (select {cols} from {t}) to stdout with (format csv, header)").format(
         cols=sql.SQL(", ").join(sql.Identifier(c) for c in cols), t=table(name)
@@ -354,7 +357,8 @@ def write_xlsx(
             continue
         geoms = set(geometry_columns(conn, name))
         df = pdata.frame(conn, sql.SQL("select * from {}").format(table(name)))
-        _append_sheet(wb, name[:31], df.drop(columns=[c for c in df.columns if c in geoms]), bold)
+        dropped = [c for c in df.columns if c in geoms or c in INTERNAL_ONLY_COLUMNS]
+        _append_sheet(wb, name[:31], df.drop(columns=dropped), bold)
     wb.save(path)
     result.xlsx = path
 

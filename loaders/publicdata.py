@@ -294,8 +294,8 @@ def early_warning(conn: psycopg.Connection) -> pd.DataFrame | None:
     if "fct_early_warning" not in existing_marts(conn):
         return None
     cols = columns(conn, "fct_early_warning")
-    geoms = {"geom", "geom_wgs84"}
-    keep = [c for c in cols if c not in geoms]
+    hidden = {"geom", "geom_wgs84", "persons_to_flip", "movers_to_flip", "income_gap_dkk"}
+    keep = [c for c in cols if c not in hidden]
     where = _latest_filter(cols, "fct_early_warning")
     query = sql.SQL("select {cols} from {t} where {w}").format(
         cols=sql.SQL(", ").join(sql.Identifier(c) for c in keep),

@@ -15,6 +15,7 @@ import pyogrio
 import pytest
 from openpyxl import load_workbook
 
+from loaders.export import INTERNAL_ONLY_COLUMNS
 from loaders.marts import reader
 from loaders.pbids import pbids_document
 from loaders.publicdata import GRID_LEVELS
@@ -141,6 +142,7 @@ def test_csv_has_every_mart_in_full(
         (expected,) = conn.execute(f'select count(*) from marts."{mart}"').fetchone()
         assert count == expected, mart
         assert "geom" not in header and "geom_wgs84" not in header
+        assert not INTERNAL_ONLY_COLUMNS & set(header), mart
 
 
 def test_excel_workbook(export_dir: Path) -> None:
