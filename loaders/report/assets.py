@@ -15,7 +15,7 @@ h1 { font-size: 26px; margin: 8px 0 4px; }
 h2 { font-size: 20px; margin: 28px 0 8px; }
 h3 { font-size: 16px; margin: 18px 0 6px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 14px 16px;
-  margin: 12px 0; }
+  margin: 12px 0; overflow-x: auto; }
 .note, .muted { color: var(--muted); font-size: 13px; }
 .warn { background: #fff7e0; border: 1px solid #f0d48a; padding: 8px 12px; border-radius: 4px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }

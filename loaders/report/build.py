@@ -560,6 +560,26 @@ class Site:
                     "ikke den officielle liste.",
                 }
                 order.insert(0, "_status")
+        warnings = pdata.early_warning_per_area(self.data.warnings)
+        if warnings is not None and "area_level" in warnings.columns:
+            part = warnings[warnings["area_level"] == level]
+            counts = {r.area_id: int(r.early_warning_count) for r in part.itertuples(index=False)}
+            colours = {0: "#f2f2f2", 1: "#fdae61", 2: "#d7191c"}
+            layers["_warning"] = {
+                "title": "Tidlig varsling (antal varsler)",
+                "fills": {k: colours[min(counts.get(k, 0), 2)] for k in keys},
+                "tips": {
+                    k: f"{self.names.get((level, k), k)}: {counts.get(k, 0)} varsler" for k in keys
+                },
+                "legend": [
+                    (colours[0], "ingen varsler"),
+                    (colours[1], "1 varsel"),
+                    (colours[2], "2 eller flere varsler"),
+                ],
+                "caption": "Varsler i seneste opgørelse (marts.fct_early_warning); se siden "
+                "Tidlig varsling.",
+            }
+            order.insert(1 if "_status" in layers else 0, "_warning")
         return order, layers
 
     def shapes(self, level: str, link_depth: int = 0, highlight: str | None = None):  # noqa: ANN201
@@ -887,14 +907,21 @@ class Site:
                     for lv, a in zip(df["area_level"], df["area_id"], strict=True)
                 ],
             )
+        links: list[str | None] = [None] * len(df)
+        if {"area_level", "area_id"} <= set(df.columns):
+            links = [
+                None if lv in pdata.GRID_LEVELS or (lv, a) not in self.names else area_page(lv, a)
+                for lv, a in zip(df["area_level"], df["area_id"], strict=True)
+            ]
+            df["area_level"] = df["area_level"].map(pdata.level_label)
+        for col in ("status", "projected_status_next_list", "category_id"):
+            if col in df.columns:
+                df[col] = df[col].map(status_name)
         headers = [COLUMN_LABELS.get(c, c) for c in df.columns]
-        rows = []
-        for r in df.itertuples(index=False):
-            cells = [self.cell(v) for v in r]
-            link = None
-            if "area_level" in df.columns and r.area_level not in pdata.GRID_LEVELS:
-                link = area_page(r.area_level, r.area_id)
-            rows.append({"cells": cells, "href": link})
+        rows = [
+            {"cells": [self.cell(v) for v in r], "href": link}
+            for r, link in zip(df.itertuples(index=False), links, strict=True)
+        ]
         self.render(
             "early_warning.html",
             "table_page.html",
