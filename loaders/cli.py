@@ -112,9 +112,69 @@ def load(
         ),
     ] = False,
 ) -> None:
-    """Load one file into raw.<source> (one transaction; a repeated file is a no-op)."""
+    """Load one file into raw.<source> (one transaction; a repeated file is a no-op).
+
+    A register file as delivered (BBR, DAR, DAGI, CPR extract) is converted by the adapter whose
+    signature fits, and only its rows for <source> are loaded."""
+    kind, what = plan_file(file, source)
+    if kind == "adapter":
+        for result in _load_adapter(what, file, quarantine, only=source):
+            console.print(result.summary(), markup=False)
+        return
     result = _load_one(source, file, quarantine)
     console.print(result.summary(), markup=False)
+
+
+# --- register files as delivered (loaders/adapters) -------------------------------------------
+def plan_file(path: Path, source: str | None = None) -> tuple[str, Any]:
+    """("canonical", source name) or ("adapter", Adapter) for one file.
+
+    Order: the first adapter whose signature fits (adapter signatures are register field names
+    that canonical files do not use); else a header with the required columns of one canonical
+    source; else the canonical source by file name (or GIS layer -> areas), which gives the
+    detailed column message; else rejected with every adapter tried and why not.
+    """
+    from loaders.adapters import choose, tried_text
+    from loaders.read import FORMATS, inspect_file, read_header
+    from loaders.validate import detect_source as by_header
+
+    if not path.is_file():
+        raise UserError(f"{path}: no such file.")
+    adapter, tried = choose(path)
+    if adapter is not None:
+        typer.echo(f"{path.name}: adapter {adapter.name} chosen ({adapter.title})", err=True)
+        return "adapter", adapter
+    if path.suffix.lower() in FORMATS:
+        try:
+            found = by_header(read_header(inspect_file(path)))
+        except UserError:
+            found = None
+        if found is not None and (source is None or found.name == source):
+            return "canonical", found.name
+    try:
+        if source is not None and path.suffix.lower() in FORMATS:
+            return "canonical", source  # the canonical loader names the missing columns
+        if source is not None:
+            raise UserError(f"{path.name}: '{path.suffix}' is not a canonical file type.")
+        return "canonical", detect_source(path)
+    except UserError as exc:
+        raise UserError(
+            f"{path.name}: rejected (nothing loaded). Its signature matches no source adapter "
+            f"and it is not a canonical file. Adapters tried: {tried_text(tried)}. "
+            f"Canonical: {exc}"
+        ) from None
+
+
+def _load_adapter(adapter: Any, path: Path, quarantine: bool, only: str | None = None) -> list:
+    from loaders.adapters import load_converted
+
+    with _progress() as progress:
+        progress.add_task(f"{path.name} -> adapter {adapter.name}", total=None)
+        conversion, results = load_converted(adapter, path, only=only, quarantine=quarantine)
+    if not conversion.outputs:
+        console.print(f"{path.name}: adapter {adapter.name}: " + "; ".join(conversion.notes) + ".",
+                      markup=False)  # fmt: skip
+    return results
 
 
 def detect_source(path: Path) -> str:
@@ -158,37 +218,53 @@ def load_dir(
     if not files:
         raise UserError(f"{inbox}: no files to load.")
     order = {s.name: i for i, s in enumerate(SOURCES)}
-    plan: list[tuple[str, Path]] = []
+    plan: list[tuple[str, Any, Path]] = []
     failures: list[str] = []
     for path in files:
         try:
-            plan.append((detect_source(path), path))
+            kind, what = plan_file(path)
+            plan.append((kind, what, path))
         except UserError as exc:
             failures.append(str(exc))
             typer.echo(f"FAILED {exc}", err=True)
-    plan.sort(key=lambda item: (order[item[0]], item[1].name))
+
+    def rank(item: tuple[str, Any, Path]) -> tuple[int, str]:
+        kind, what, path = item
+        first = what if kind == "canonical" else what.produces[0]
+        return (order[first], path.name)
+
+    plan.sort(key=rank)
     table = Table(title=f"load-dir {inbox}")
-    for name in ("file", "source", "status", "rows loaded", "rejected", "load_id"):
+    for name in ("file", "source", "adapter", "status", "rows loaded", "rejected", "load_id"):
         table.add_column(name)
-    for source, path in plan:
+    for kind, what, path in plan:
+        adapter_name = what.name if kind == "adapter" else ""
+        label = ", ".join(what.produces) if kind == "adapter" else what
         try:
-            result = _load_one(source, path, quarantine)
+            if kind == "adapter":
+                results = _load_adapter(what, path, quarantine)
+            else:
+                results = [_load_one(what, path, quarantine)]
         except ConfigError:
             raise  # no key or no database: every other file would fail the same way
         except UserError as exc:
             failures.append(str(exc))
             typer.echo(f"FAILED {exc}", err=True)
-            table.add_row(path.name, source, "failed", "0", "", "")
+            table.add_row(path.name, label, adapter_name, "failed", "0", "", "")
             continue
-        console.print(result.summary(), markup=False)
-        table.add_row(
-            path.name,
-            source,
-            result.status,
-            str(result.rows_loaded),
-            str(result.rows_rejected or ""),
-            str(result.load_id),
-        )
+        if not results:
+            table.add_row(path.name, label, adapter_name, "companion", "", "", "")
+        for result in results:
+            console.print(result.summary(), markup=False)
+            table.add_row(
+                path.name,
+                result.source,
+                adapter_name,
+                result.status,
+                str(result.rows_loaded),
+                str(result.rows_rejected or ""),
+                str(result.load_id),
+            )
     console.print(table)
     if failures:
         raise _fail(

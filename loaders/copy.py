@@ -62,6 +62,15 @@ PG_COPY_TYPES = {
 ProgressFn = Callable[[int, int | None], None]
 
 
+@dataclass(frozen=True)
+class Origin:
+    """The delivered file behind a converted file (loaders/adapters): its name is the
+    _source_file and load-log file name, the note (which adapter, what it did) goes to the log."""
+
+    file_name: str
+    note: str
+
+
 class EWKB(bytes):
     """Marker type: EWKB bytes of a geometry (dumped as-is in binary COPY)."""
 
@@ -167,6 +176,7 @@ def load_file(
     quarantine: bool = False,
     progress: ProgressFn | None = None,
     chunk_rows: int | None = None,
+    origin: Origin | None = None,
 ) -> LoadResult:
     """Load one file into raw.<source_name>. Raises UserError (nothing loaded) on bad input."""
     started = time.monotonic()
@@ -183,8 +193,11 @@ def load_file(
     try:
         ensure_schema(conn)
         conn.execute("select pg_advisory_xact_lock(%s)", (LOAD_LOCK_KEY,))
-        load_id = log.start(log_conn, source.name, path.name)
+        load_id = log.start(log_conn, source.name, origin.file_name if origin else path.name)
         info = inspect_file(path)
+        if origin is not None:
+            info.label = origin.file_name
+            info.notes.insert(0, origin.note)
         _check_format(source, info)
         details = {
             "sha256": info.sha256,
@@ -195,10 +208,12 @@ def load_file(
         earlier = log.find_loaded(conn, source.name, info.sha256)
         if earlier is not None:
             message = f"already loaded (load_id {earlier})"
+            if origin is not None:
+                message += f"; {origin.note}"
             log.finish(conn, load_id, "skipped_duplicate", log.Counts(), details, message)
             conn.commit()
             return LoadResult(
-                source.name, path.name, load_id, "skipped_duplicate", duplicate_of=earlier
+                source.name, info.name, load_id, "skipped_duplicate", duplicate_of=earlier
             )
         result = _load_rows(conn, source, info, load_id, key, quarantine, progress, chunk_rows)
         details["crs"] = info.crs
@@ -216,6 +231,8 @@ def load_file(
         conn.rollback()
         if load_id is not None:
             message = str(exc) if isinstance(exc, UserError) else f"internal error: {exc!r}"
+            if origin is not None:
+                message = f"{origin.note}. {message}"
             if isinstance(exc, KeyboardInterrupt):
                 message = "interrupted"
             details = {}

@@ -74,10 +74,11 @@ class FileInfo:
     crs: str | None = None
     total_rows: int | None = None  # when known up front (xlsx, parquet, GIS)
     notes: list[str] = field(default_factory=list)
+    label: str | None = None  # the delivered file's name when `path` is an adapter's output
 
     @property
     def name(self) -> str:
-        return self.path.name
+        return self.label or self.path.name
 
     @property
     def decimal_comma(self) -> bool:

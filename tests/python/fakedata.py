@@ -277,3 +277,12 @@ def text_values(conn: psycopg.Connection) -> list[tuple[str, str, str]]:
         ).fetchall():
             out.append((table, column, value))
     return out
+
+
+def cpr_record(kind: str, pnr: str, fields: dict[int, str], width: int = 400) -> str:
+    """One fixed-width record of a classic CPR extract: record type in 1-3, PNR in 4-13, other
+    fields by their 1-based start position (layout: domain.md §3.2)."""
+    line = [" "] * width
+    for start, text in {1: kind, 4: pnr, **fields}.items():
+        line[start - 1 : start - 1 + len(text)] = list(text)
+    return "".join(line).rstrip()
