@@ -242,10 +242,21 @@ def load_turnover(conn: psycopg.Connection) -> pd.DataFrame:
         ["area_level", "area_id"],
         key=lambda s: s.map(lambda v: pdata.level_sort_key(v) if s.name == "area_level" else v),
     )
-    unit = "pr. 100 beboere" if value == "rate_per_100" else "andel"
-    return wide.rename(columns={"year": "år", "area_level": "niveau", "area_id": "område"}).assign(
-        enhed=unit
-    )
+    per = "pr. 100" if value == "rate_per_100" else "andel,"
+    labels = {
+        "year": "år",
+        "area_level": "niveau",
+        "area_id": "område",
+        "in_movers": f"tilflyttere ({per} beboere)",
+        "out_movers": f"fraflyttere ({per} beboere)",
+        "net_migration": f"nettotilflytning ({per} beboere)",
+        "churn": f"omsætning, til + fra ({per} beboere)",
+        "births": f"fødte ({per} beboere)",
+        "deaths": f"døde ({per} beboere)",
+        "fraflytning": f"fraflytningsprocent ({per} boliger)",
+        "stayers": f"blivende ({per} beboere 1. jan.)",
+    }
+    return wide.rename(columns=labels)
 
 
 def load_criteria(conn: psycopg.Connection, data: ReportData) -> None:
