@@ -56,7 +56,7 @@ STATUS_LABELS = {
 }
 STATUS_COLORS = {
     "none": "#f2f2f2",
-    "undetermined": "#c6c6c6",
+    "undetermined": "#bcbddc",
     "forebyggelse": "#fee08b",
     "udsat": "#fdae61",
     "ghetto": "#f46d43",
@@ -522,7 +522,8 @@ class Site:
             ind = self.ind_by_id.get(r.indicator_id)
             raw = r.numerator if ind and ind.kind == "count" else r.share
             value = None if raw is None or pd.isna(raw) else float(raw)
-            out[(r.area_level, r.area_id, r.indicator_id)] = (value, r.suppression_reason)
+            reason = None if pd.isna(r.suppression_reason) else str(r.suppression_reason)
+            out[(r.area_level, r.area_id, r.indicator_id)] = (value, reason)
         return out
 
     def map_layers(self, level: str, latest: dict) -> tuple[list[str], dict[str, Any]]:
@@ -568,7 +569,19 @@ class Site:
                     "legend": [(STATUS_COLORS.get(c, MISSING_FILL), status_name(c)) for c in used]
                     + [(MISSING_FILL, f"{DASH} ikke beregnet")],
                     "caption": "Kommunens egen beregning af kriterierne (skyggeberegning), "
-                    "ikke den officielle liste.",
+                    "ikke den officielle liste"
+                    + (
+                        f"; listeår {int(part['target_list_year'].max())}"
+                        if "target_list_year" in part.columns
+                        and part["target_list_year"].notna().any()
+                        else ""
+                    )
+                    + (
+                        f", regelsæt {part['regime_id'].iloc[0]}"
+                        if "regime_id" in part.columns
+                        else ""
+                    )
+                    + ".",
                 }
                 order.insert(0, "_status")
         warnings = pdata.early_warning_per_area(self.data.warnings)
@@ -898,8 +911,8 @@ class Site:
             (
                 int(r.list_year),
                 status_name(r.status),
-                getattr(r, "criteria_met_count", DASH),
-                getattr(r, "streak_years", DASH),
+                self.whole(getattr(r, "criteria_met_count", None)),
+                self.whole(getattr(r, "streak_years", None)),
             )
             for r in part.itertuples(index=False)
         ]
@@ -985,6 +998,12 @@ class Site:
             sankey=sankey,
             turnover=turnover,
         )
+
+    @staticmethod
+    def whole(value: Any) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return DASH
+        return str(int(value))
 
     @staticmethod
     def cell(value: Any) -> str:

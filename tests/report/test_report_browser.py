@@ -250,3 +250,11 @@ def test_pages_are_danish(report_dir: Path, page_name: str) -> None:
     text = (report_dir / page_name).read_text(encoding="utf-8")
     assert '<html lang="da">' in text
     assert "diskretion" in text
+
+
+def test_no_missing_value_leaks_as_text(report_dir: Path) -> None:
+    """Missing values are shown as "–", never as pandas/Python spellings."""
+    leak = re.compile(r'>\s*(nan|NaN|None|NaT|<NA>)\s*<|="(nan|None|NaT)"')
+    for path in pages(report_dir):
+        match = leak.search(path.read_text(encoding="utf-8"))
+        assert not match, (path.name, match.group(0) if match else None)
