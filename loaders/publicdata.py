@@ -297,12 +297,17 @@ def early_warning(conn: psycopg.Connection) -> pd.DataFrame | None:
     hidden = {"geom", "geom_wgs84", "persons_to_flip", "movers_to_flip", "income_gap_dkk"}
     keep = [c for c in cols if c not in hidden]
     where = _latest_filter(cols, "fct_early_warning")
+    params: tuple = ()
+    regime = preferred_regime(conn, "fct_early_warning", cols)
+    if regime:  # the law in force and its variants (r2021 and r2021f), not back-casts
+        where = sql.SQL("{} and regime_id like %s").format(where)
+        params = (regime + "%",)
     query = sql.SQL("select {cols} from {t} where {w}").format(
         cols=sql.SQL(", ").join(sql.Identifier(c) for c in keep),
         t=table("fct_early_warning"),
         w=where,
     )
-    return frame(conn, query)
+    return frame(conn, query, params)
 
 
 def early_warning_per_area(ew: pd.DataFrame | None) -> pd.DataFrame | None:

@@ -135,13 +135,19 @@ def area_page(level: str, area_id: str) -> str:
     return f"areas/{slug(level)}--{slug(area_id)}.html"
 
 
+def equivalent(code: Any) -> Any:
+    if code is None or not isinstance(code, str) or code in ("none", "undetermined", "all"):
+        return code
+    return code if code.endswith("_equivalent") else code + "_equivalent"
+
+
 def status_name(code: Any) -> str:
     if code is None or (isinstance(code, float) and math.isnan(code)):
         return DASH
     code = str(code)
     base = code.removesuffix("_equivalent")
     label = STATUS_LABELS.get(base, base)
-    return f"svarende til {label.lower()}" if code.endswith("_equivalent") else label
+    return f"Svarende til {label.lower()}" if code.endswith("_equivalent") else label
 
 
 # --- data ------------------------------------------------------------------------------------
@@ -922,6 +928,15 @@ class Site:
         if df is None:
             return
         df = df.copy()
+        grid_rows = 0
+        if "area_level" in df.columns:
+            is_grid = df["area_level"].isin(list(pdata.GRID_LEVELS))
+            grid_rows = int(is_grid.sum())
+            df = df[~is_grid]
+            df = df.sort_values(
+                ["area_level", "area_id"],
+                key=lambda c: c.map(pdata.level_sort_key) if c.name == "area_level" else c,
+            )
         if "area_id" in df.columns and "area_level" in df.columns:
             df.insert(
                 0,
@@ -938,9 +953,18 @@ class Site:
                 for lv, a in zip(df["area_level"], df["area_id"], strict=True)
             ]
             df["area_level"] = df["area_level"].map(pdata.level_label)
+        official = (
+            df["is_official_assessment"].fillna(False).astype(bool)
+            if "is_official_assessment" in df.columns
+            else pd.Series(True, index=df.index)
+        )
         for col in ("status", "projected_status_next_list", "category_id"):
             if col in df.columns:
-                df[col] = df[col].map(status_name)
+                # outside the ministry's areas a category is only "svarende til" (criteria.md §4)
+                df[col] = [
+                    status_name(equivalent(v) if not off else v)
+                    for v, off in zip(df[col], official, strict=True)
+                ]
         headers = [COLUMN_LABELS.get(c, c) for c in df.columns]
         rows = [
             {"cells": [self.cell(v) for v in r], "href": link}
@@ -951,7 +975,14 @@ class Site:
             "table_page.html",
             title="Tidlig varsling",
             intro="Områder tæt på en tærskel eller en liste (marts.fct_early_warning, seneste "
-            "opgørelse). Skyggeberegning: kommunens egen beregning, ikke den officielle liste.",
+            "opgørelse, gældende regelsæt). Skyggeberegning: kommunens egen beregning, ikke den "
+            "officielle liste."
+            + (
+                f" {grid_rows} varsler for kvadratnetceller er ikke vist her; de står i "
+                "GeoPackage- og CSV-eksporten."
+                if grid_rows
+                else ""
+            ),
             headers=headers,
             rows=rows,
         )
