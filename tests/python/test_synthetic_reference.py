@@ -37,3 +37,19 @@ def test_benefit_codes_agree_with_the_seed() -> None:
 def test_synthetic_municipality_is_in_the_seed() -> None:
     seed = {r["municipality_code"]: r for r in _seed("municipalities")}
     assert seed[C.MUNICIPALITY_CODE]["region_code"] == C.REGION_CODE
+
+
+def test_national_conviction_shares_agree_with_the_seed() -> None:
+    seed = {int(r["year"]): r["share"] for r in _seed("national_conviction_share")}
+    for year, share in C.NATIONAL_CONVICTION_SHARE.items():
+        assert float(seed[year]) == float(share), year
+
+
+def test_regional_mean_income_agrees_with_the_seed() -> None:
+    seed = {
+        int(r["year"]): r["mean_income_dkk"]
+        for r in _seed("regional_mean_income")
+        if r["region_code"] == C.REGION_CODE
+    }
+    for year, income in C.REGIONAL_MEAN_INCOME.items():
+        assert float(seed[year]) == float(income), year
