@@ -13,7 +13,7 @@ TEST_DB ?= boligmon_test
 
 .PHONY: help demo demo-refresh test install venv apt key profile db-start db-stop db-status db-init \
         synthetic load build docs docs-serve lint pytest dbt-it dbt-test summary clean bench \
-        refresh check-manifest test-ops
+        refresh check-manifest test-ops report export pbids outputs report-test
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -75,8 +75,23 @@ build: venv profile ## dbt deps + seed + build (models and all tests)
 docs: venv profile ## generate dbt docs (auditors) into target/
 	@$(ENV) dbt docs generate --quiet && echo "[docs] target/index.html (serve: make docs-serve)"
 
-docs-serve:
+docs-serve: ## serve the dbt docs at http://localhost:8080 (run make docs first)
 	@$(ENV) dbt docs serve --port 8080
+
+report: venv ## static HTML report (maps, time series; offline) -> out/report, read as bi_reader
+	@$(ENV) boligmon report
+
+export: venv ## GeoPackage + QGIS styles, CSV, Excel of the public marts -> out/export
+	@$(ENV) boligmon export
+
+pbids: venv ## Power BI data source file for this database -> powerbi/boligmon.pbids
+	@$(ENV) boligmon pbids
+
+outputs: report export pbids ## all public outputs; prints where they are
+	@$(ENV) boligmon outputs
+
+report-test: venv db-start ## report + export tests in headless Chromium on the dbt-test database
+	@$(ENV) bash scripts/report_test.sh
 
 demo-refresh: venv profile key
 	@$(ENV) bash scripts/refresh.sh $(DEMO_DATA)/inbox

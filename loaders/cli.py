@@ -439,6 +439,12 @@ def synth(
     console.print(f"synthetic {scale} data (seed {seed}) in {out}: {summary}", markup=False)
 
 
+# --- public outputs (export, report, pbids, outputs): implemented in loaders/outputs_cli.py ---
+from loaders.outputs_cli import register_output_commands  # noqa: E402
+
+register_output_commands(app, handle_errors)
+
+
 def main() -> None:
     app()
 

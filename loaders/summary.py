@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from loaders.db import connect
+from loaders.outputs_cli import print_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,7 +50,7 @@ def main() -> None:
     console.print(f"[bold]Database[/]: postgresql://bi_reader@{host}:{port}/{db} (schema marts)")
     console.print(f"  psql:     psql -h {host} -p {port} -U bi_reader -d {db}")
     console.print(f"  Power BI / QGIS: host {host}, port {port}, database {db}, user bi_reader")
-    console.print(f"[bold]dbt docs[/]: {ROOT / 'target' / 'index.html'}  (make docs-serve)")
+    print_outputs(console)  # dbt docs, HTML report, GeoPackage, Excel, Power BI file
     console.print(f"[bold]Synthetic data[/]: {ROOT / 'data' / 'synthetic'} (inbox/, truth/)")
 
 
