@@ -18,9 +18,9 @@ TEST_DB ?= boligmon_test
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
 
-demo: install db-init key synthetic demo-refresh summary ## install, start db, generate+load the synthetic municipality, build, test, publish, docs
+demo: install db-init key synthetic demo-refresh outputs summary ## install, start db, generate+load the synthetic municipality, build, test, publish, docs
 
-test: install db-start key lint check-manifest pytest dbt-it dbt-test test-ops ## the whole test suite
+test: install db-start key lint check-manifest pytest dbt-it dbt-test report-test test-ops ## the whole test suite
 	@echo "make test: all suites passed"
 
 install: apt venv profile ## venv with pinned deps; Postgres+PostGIS via apt when missing
