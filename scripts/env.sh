@@ -15,10 +15,20 @@ elif [ -n "${PGHOST:-}" ]; then
   export BOLIGMON_PG_MODE=external
 else
   export BOLIGMON_PG_MODE=local
-  # Port derived from the checkout path, so two clones never fight over one port;
-  # override with BOLIGMON_PORT.
-  _h=$(printf '%s' "$BOLIGMON_ROOT" | cksum | cut -d' ' -f1)
-  export BOLIGMON_PORT="${BOLIGMON_PORT:-$((54400 + _h % 500))}"
+  # Port: derived from the checkout path, moved on while another server listens there, and
+  # remembered in .local/port so the cluster keeps it; override with BOLIGMON_PORT.
+  if [ -z "${BOLIGMON_PORT:-}" ] && [ -f "$BOLIGMON_ROOT/.local/port" ]; then
+    BOLIGMON_PORT=$(cat "$BOLIGMON_ROOT/.local/port")
+  fi
+  if [ -z "${BOLIGMON_PORT:-}" ]; then
+    _h=$(printf '%s' "$BOLIGMON_ROOT" | cksum | cut -d' ' -f1)
+    BOLIGMON_PORT=$((54400 + _h % 500))
+    while (echo > "/dev/tcp/127.0.0.1/$BOLIGMON_PORT") 2>/dev/null; do
+      BOLIGMON_PORT=$((BOLIGMON_PORT + 1))
+    done
+    mkdir -p "$BOLIGMON_ROOT/.local" && echo "$BOLIGMON_PORT" > "$BOLIGMON_ROOT/.local/port"
+  fi
+  export BOLIGMON_PORT
   export PGHOST=127.0.0.1
   export PGPORT="$BOLIGMON_PORT"
   export PGUSER="${PGUSER:-postgres}"
