@@ -5,32 +5,7 @@
 -- list year Y reads data_year Y-1 (and Y-2 for two-year windows). Age bands come from the
 -- seed `measure_definitions`; K2 rows exist only when conviction data were delivered.
 with cohort as (
-    select
-        snapshots.period_date as cohort_date,
-        snapshots.person_key,
-        snapshots.address_id,
-        snapshots.tenure,
-        snapshots.is_non_western,
-        years.data_year,
-        years.age_years,
-        years.k1_fte,
-        years.is_convicted,
-        years.has_education_record,
-        years.highest_level,
-        years.completed_in_denmark,
-        years.gross_income_dkk,
-        years.is_taxpayer,
-        {% if var('criteria_k4_in_education_rule', 'income_is_student') == 'education_status' -%}
-            years.is_in_education
-        {%- else -%}
-            years.is_student as is_in_education
-        {%- endif %}
-    from {{ ref('int_resident_snapshots') }} as snapshots
-    inner join {{ ref('int_person_years_measured') }} as years
-        on
-            snapshots.person_key = years.person_key
-            and snapshots.period_date = years.cohort_date
-    where snapshots.is_cohort_date and snapshots.is_resident
+    {{ legal_measure_cohort() }}
 ),
 
 has_convictions as (
@@ -44,24 +19,7 @@ measured as (
         cohort.data_year,
         cohort.cohort_date,
         definitions.measure_id,
-        case definitions.measure_id
-            when 'residents' then 1
-            when 'nw' then cohort.is_non_western::int
-            when 'k1' then cohort.k1_fte
-            when 'k2' then cohort.is_convicted::int
-            when 'k3_dk_only'
-                then (
-                    not cohort.has_education_record
-                    or cohort.highest_level in ('grundskole', 'unknown')
-                    or cohort.completed_in_denmark is not true
-                )::int
-            when 'k3_unknown_basic'
-                then (
-                    not cohort.has_education_record
-                    or cohort.highest_level in ('grundskole', 'unknown')
-                )::int
-            when 'k4_income' then cohort.gross_income_dkk
-        end::numeric as numerator_value
+        {{ legal_measure_value('cohort', 'definitions.measure_id') }} as numerator_value
     from cohort
     inner join {{ ref('measure_definitions') }} as definitions
         on
